@@ -1,0 +1,163 @@
+#include "harness/train/tbptt_trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/train/stopwatch.hpp"
+#include "models/check.hpp"
+
+namespace tbptt {
+
+Index tape_capacity(const TruncationConfig& tbptt, Index max_episode_length, bool aligned_episodes) {
+  const Index k1 = tbptt.k1 > 0 ? tbptt.k1 : max_episode_length;
+  const Index k2 = tbptt.k2 > 0 ? tbptt.k2 : max_episode_length;
+  TBPTT_CHECK(k1 > 0 && k2 > 0, "k1: full and k2: full need a task with episodes (this task is one endless stream)");
+  if (tbptt.k2 == 0 && !aligned_episodes) return k2 - 1 + k1;
+  return std::max(k1, k2);
+}
+
+template <class S>
+void load_inputs(Tape<S>& tape, Index t0, const StepBlock& block) {
+  const Index n = block.steps, B = tape.lanes();
+  TBPTT_CHECK(block.lanes == B, "the chunk has " << block.lanes << " lanes, the trainer " << B);
+  if (tape.network().spec().input_kind == InputKind::dense) {
+    auto x = tape.dense_input(t0, n);
+    TBPTT_CHECK(block.x.rows() == x.rows() && block.x.cols() == n * B,
+                "dense inputs are " << block.x.rows() << "x" << block.x.cols() << ", expected " << x.rows()
+                                    << "x" << n * B);
+    x = block.x.cast<S>();
+  } else {
+    TBPTT_CHECK(static_cast<Index>(block.tokens.size()) == n * B, "the chunk has " << block.tokens.size()
+                                                                                   << " token ids, expected " << n * B);
+    std::copy(block.tokens.begin(), block.tokens.end(), tape.tokens(t0));
+  }
+  std::copy(block.reset.begin(), block.reset.end(), tape.reset(t0));
+}
+
+template <class S>
+Targets<S> block_targets(const StepBlock& block, Matrix<S>& scratch) {
+  if (!block.classes.empty()) return Targets<S>(block.classes.data());
+  scratch = block.values.cast<S>();
+  return Targets<S>(cview(scratch, 0, scratch.rows(), 0, scratch.cols()));
+}
+
+template <class S>
+TbpttTrainer<S>::TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, const TrainConfig& config,
+                              Index max_episode_length, bool aligned_episodes)
+    : net_(net),
+      params_(params),
+      config_(config),
+      tape_(net, tape_capacity(config.tbptt, max_episode_length, aligned_episodes), config.batch),
+      grad_(net.make_buffer()),
+      optimizer_(config.optimizer, net.layout()->size()),
+      dh_(net.spec().hidden, tape_.capacity() * config.batch) {}
+
+template <class S>
+Index TbpttTrainer<S>::next_chunk_length(const Stream& stream) const {
+  const Index left = stream.aligned_episode_left();
+  if (config_.tbptt.k1 == 0) {
+    TBPTT_CHECK(left > 0, "k1: full needs a task whose episodes are aligned across lanes");
+    return left;
+  }
+  // A chunk never crosses the end of an aligned episode: the last one is shorter (DESIGN.md 1).
+  return left > 0 ? std::min(config_.tbptt.k1, left) : config_.tbptt.k1;
+}
+
+template <class S>
+Index TbpttTrainer<S>::steps_to_keep(const StepBlock& chunk) const {
+  const Index size = tape_.size(), n = chunk.steps, B = tape_.lanes();
+  if (config_.tbptt.k2 > 0) return std::min(size, std::max<Index>(0, config_.tbptt.k2 - n));
+  // k2: full reaches back to each lane's last reset before the chunk: the loss at the chunk's
+  // first step needs all of its episode. Keep enough for the lane whose episode started first.
+  Index keep = 0;
+  for (Index b = 0; b < B; ++b) {
+    if (n > 0 && chunk.reset[static_cast<size_t>(b)]) continue;
+    Index s = size - 1;
+    while (s >= 0 && !tape_.reset(s)[b]) --s;
+    keep = std::max(keep, s >= 0 ? size - s : size);  // no reset stored: the stream's start
+  }
+  return keep;
+}
+
+template <class S>
+Index TbpttTrainer<S>::window_start(Index keep, Index n) const {
+  return config_.tbptt.k2 > 0 ? std::max<Index>(0, keep + n - config_.tbptt.k2) : 0;
+}
+
+template <class S>
+UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk) {
+  UpdateStats stats;
+  const Index n = chunk.steps, B = tape_.lanes(), H = net_.spec().hidden;
+  stats.steps = n;
+  const Index keep = steps_to_keep(chunk);
+  TBPTT_CHECK(keep + n <= tape_.capacity(), "the backward window needs " << keep + n << " stored steps, the tape holds "
+                                                                         << tape_.capacity()
+                                                                         << " (an episode longer than the task declared?)");
+  {
+    ScopedWall timer(phases_.forward);
+    tape_.slide(keep);
+    tape_.append(n);
+    load_inputs(tape_, keep, chunk);
+    // Recompute: re-run the kept steps with the current weights from the stored entering state.
+    if (config_.tbptt.recompute && keep > 0) tape_.forward(params_, 0, keep);
+    tape_.forward(params_, keep, n);
+  }
+  for (uint8_t m : chunk.mask) stats.count += m;
+  grad_.set_zero();
+  if (stats.count == 0) {
+    stats.skipped = true;
+    return stats;
+  }
+  ScopedWall timer(phases_.backward);
+  const S scale = config_.tbptt.loss_reduction == LossReduction::mean ? S(1) / static_cast<S>(stats.count) : S(1);
+  View<S> dh_chunk = view(dh_, 0, H, keep * B, n * B);
+  const S sum = net_.head().loss(params_, tape_.top_h(keep, n), block_targets(chunk, values_), chunk.mask.data(),
+                                 scale, &grad_, &dh_chunk);
+  stats.loss = static_cast<double>(sum * scale);
+  const Index ws = window_start(keep, n);
+  // Kept steps before the chunk carry no loss of their own; chunk steps before ws (k2 < n) have
+  // already given the head its gradient and stop there.
+  if (ws < keep) view(dh_, 0, H, ws * B, (keep - ws) * B).setZero();
+  tape_.backward(params_, grad_, ws, keep + n - ws, cview(dh_, 0, H, ws * B, (keep + n - ws) * B));
+  stats.nonfinite = !std::isfinite(stats.loss) || !grad_.flat().allFinite();
+  return stats;
+}
+
+template <class S>
+void TbpttTrainer<S>::apply(UpdateStats& stats, double lr) {
+  if (stats.skipped) return;
+  if (stats.nonfinite) {
+    stats.skipped = true;  // diverge or skip: either way these parameters are not touched
+    stats.grad_norm = std::nan("");
+    return;
+  }
+  {
+    ScopedWall timer(phases_.clip);
+    const ClipResult c = clip_gradient(grad_, config_.clip);
+    stats.grad_norm = c.norm;
+    stats.clipped = c.clipped;
+  }
+  ScopedWall timer(phases_.optimizer);
+  optimizer_.step(params_, grad_, lr);
+}
+
+template <class S>
+UpdateStats TbpttTrainer<S>::update(Stream& stream, double lr) {
+  const Index n = next_chunk_length(stream);
+  {
+    ScopedWall timer(phases_.data);
+    stream.next(n, block_);
+  }
+  UpdateStats stats = compute_gradient(block_);
+  apply(stats, lr);
+  return stats;
+}
+
+template class TbpttTrainer<float>;
+template class TbpttTrainer<double>;
+template void load_inputs<float>(Tape<float>&, Index, const StepBlock&);
+template void load_inputs<double>(Tape<double>&, Index, const StepBlock&);
+template Targets<float> block_targets<float>(const StepBlock&, Matrix<float>&);
+template Targets<double> block_targets<double>(const StepBlock&, Matrix<double>&);
+
+}  // namespace tbptt

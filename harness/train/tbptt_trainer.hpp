@@ -1,0 +1,101 @@
+// The TBPTT(k1, k2) trainer (DESIGN.md section 1; Williams & Peng 1990, Sutskever 2013).
+//
+// Each update takes one chunk of n steps (n = k1, or what is left of the current aligned episode
+// when that is shorter, or the whole episode for k1: full) and:
+//   1. keeps, from the steps stored so far, the ones the backward window reaches back to
+//      (k2 - n of them for a finite k2; back to each lane's last reset for k2: full);
+//   2. recompute mode only: re-runs those kept steps with the current weights from the stored
+//      state entering the window;
+//   3. runs the chunk forward from the carried state;
+//   4. loss = the per-entry head losses of the chunk's masked entries, reduced by mean (default)
+//      or sum; no masked entry means no update (counted as skipped);
+//   5. backward through the window = the last k2 steps (each lane also cut at its resets): chunk
+//      steps older than the window still reach the head, and nothing else; kept steps from before
+//      the chunk are back-propagated with their stored activations and the current weights (the
+//      classic RNNLM scheme) unless recompute re-ran them;
+//   6. clips, then takes one optimizer step;
+//   7. carries the state: it is simply the tape's newest state block.
+// With k1 = k2 = full on aligned episodes this is plain unrolled BPTT over each episode, and the
+// gradient is bit for bit the one of a single forward/backward over the episode.
+//
+// Memory: the tape holds max(k1, k2) steps (the episode length for full), whatever the stream.
+#pragma once
+
+#include <vector>
+
+#include "harness/config/run_config.hpp"
+#include "harness/tasks/task.hpp"
+#include "harness/train/clip.hpp"
+#include "harness/train/optimizer.hpp"
+#include "models/tape.hpp"
+
+namespace tbptt {
+
+// Wall seconds spent in each phase of the updates so far.
+struct PhaseSeconds {
+  double data = 0, forward = 0, backward = 0, clip = 0, optimizer = 0;
+};
+
+struct UpdateStats {
+  Index steps = 0;          // n, the chunk length
+  Index count = 0;          // masked (step, lane) entries of the chunk
+  double loss = 0;          // the reduced loss of the chunk (what was differentiated)
+  double grad_norm = 0;     // before clipping
+  bool clipped = false;
+  bool skipped = false;     // no optimizer step: no masked entry, or a skipped non-finite update
+  bool nonfinite = false;   // the loss or the gradient was not finite
+};
+
+// How many steps the tape must hold: max(k1, k2), with `full` read as the task's longest episode
+// T. With k2: full and episodes that are not aligned to chunks, a chunk may start T - 1 steps
+// into an episode, so the window can span T - 1 + k1 steps.
+Index tape_capacity(const TruncationConfig& tbptt, Index max_episode_length, bool aligned_episodes);
+
+template <class S>
+class TbpttTrainer {
+ public:
+  // The network and parameters are borrowed; the trainer owns the tape, gradient and optimizer.
+  TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, const TrainConfig& config,
+               Index max_episode_length, bool aligned_episodes);
+
+  // The length of the next chunk drawn from this stream.
+  Index next_chunk_length(const Stream& stream) const;
+
+  // Steps 1-5 on one chunk (block.lanes must equal the batch): leaves the unclipped gradient in
+  // grad(). Then apply() does steps 6 (clip, optimizer) unless the update is skipped.
+  UpdateStats compute_gradient(const StepBlock& chunk);
+  void apply(UpdateStats& stats, double lr);
+
+  // Draws a chunk from the stream, computes the gradient and applies it.
+  UpdateStats update(Stream& stream, double lr);
+
+  const ParamBuffer<S>& grad() const { return grad_; }
+  const Tape<S>& tape() const { return tape_; }
+  const PhaseSeconds& phase_seconds() const { return phases_; }
+  OnNonFinite on_nonfinite() const { return config_.on_nonfinite; }
+
+ private:
+  Index steps_to_keep(const StepBlock& chunk) const;
+  Index window_start(Index keep, Index n) const;
+
+  const Network<S>& net_;
+  ParamBuffer<S>& params_;
+  TrainConfig config_;
+  Tape<S> tape_;
+  ParamBuffer<S> grad_;
+  Optimizer<S> optimizer_;
+  StepBlock block_;      // the chunk being drawn
+  Matrix<S> dh_;         // (H, capacity*B) gradient w.r.t. the top h, per stored step
+  Matrix<S> values_;     // (O, n*B) regression targets in the run's precision
+  PhaseSeconds phases_;
+};
+
+// Copies a block's inputs and reset flags into tape steps [t0, t0 + block.steps).
+template <class S>
+void load_inputs(Tape<S>& tape, Index t0, const StepBlock& block);
+
+// The head's targets for a block (converting regression targets to S through `scratch`).
+template <class S>
+Targets<S> block_targets(const StepBlock& block, Matrix<S>& scratch);
+
+}  // namespace tbptt

@@ -1,0 +1,124 @@
+#include "harness/train/trace.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "harness/train/tbptt_trainer.hpp"
+
+namespace tbptt {
+namespace {
+
+using nlohmann::json;
+
+// A tensor as {"shape": [rows, cols] or [rows], "data": row-major values}.
+template <class S>
+json tensor_json(const ParamSpec& spec, Eigen::Map<const Matrix<S>> m) {
+  json data = json::array();
+  for (Index i = 0; i < m.rows(); ++i)
+    for (Index j = 0; j < m.cols(); ++j) data.push_back(static_cast<double>(m(i, j)));
+  json shape = spec.is_vector ? json::array({spec.rows}) : json::array({spec.rows, spec.cols});
+  return {{"shape", shape}, {"data", data}};
+}
+
+template <class S>
+json params_json(const ParamBuffer<S>& p) {
+  json out = json::object();
+  for (Index i = 0; i < p.layout().count(); ++i) out[p.layout().spec(i).name] = tensor_json<S>(p.layout().spec(i), p[i]);
+  return out;
+}
+
+json optional_k(Index k) { return k > 0 ? json(k) : json(nullptr); }
+
+void append_steps(json& steps, const StepBlock& b, const TaskInfo& info) {
+  for (Index t = 0; t < b.steps; ++t) {
+    json x = json::array(), y = json::array(), mask = json::array(), reset = json::array();
+    for (Index l = 0; l < b.lanes; ++l) {
+      const Index j = t * b.lanes + l;
+      const size_t js = static_cast<size_t>(j);
+      if (info.input_kind == InputKind::tokens) {
+        x.push_back(b.tokens[js]);
+      } else {
+        json v = json::array();
+        for (Index r = 0; r < b.x.rows(); ++r) v.push_back(static_cast<double>(b.x(r, j)));
+        x.push_back(v);
+      }
+      if (info.head == HeadKind::softmax_xent) {
+        y.push_back(b.classes[js]);
+      } else {
+        json v = json::array();
+        for (Index r = 0; r < b.values.rows(); ++r) v.push_back(static_cast<double>(b.values(r, j)));
+        y.push_back(v);
+      }
+      mask.push_back(static_cast<int>(b.mask[js]));
+      reset.push_back(static_cast<int>(b.reset[js]));
+    }
+    steps.push_back({{"x", x}, {"y", y}, {"mask", mask}, {"reset", reset}});
+  }
+}
+
+template <class S>
+json trace_json(const RunConfig& config, long long updates) {
+  auto task = make_task(config.task.kind, config.task.params);
+  const TaskInfo& info = task->info();
+  const ModelSpec spec{config.model.cell, info.input_kind, info.head, info.input_size, config.model.hidden,
+                       info.output_size, config.model.layers};
+  Network<S> net(spec);
+  ParamBuffer<S> params = net.make_buffer();
+  Rng init_rng = Rng(config.seed).split("init");
+  net.init(params, config.model.init, init_rng);
+  const TrainConfig& tc = config.train;
+  const OptimizerConfig& oc = tc.optimizer;
+  json j = {
+      {"format", "tbptt-trace/1"},
+      {"precision", sizeof(S) == sizeof(double) ? "double" : "float"},
+      {"model",
+       {{"cell", to_string(spec.cell)}, {"layers", spec.layers}, {"input", spec.input}, {"hidden", spec.hidden},
+        {"output", spec.output}, {"input_kind", to_string(spec.input_kind)}, {"head", to_string(spec.head)}}},
+      {"tbptt",
+       {{"k1", optional_k(tc.tbptt.k1)}, {"k2", optional_k(tc.tbptt.k2)}, {"recompute", tc.tbptt.recompute},
+        {"loss_reduction", to_string(tc.tbptt.loss_reduction)}}},
+      {"clip", {{"kind", to_string(tc.clip.kind)}, {"threshold", tc.clip.threshold}}},
+      {"optimizer",
+       {{"kind", to_string(oc.kind)}, {"lr", oc.lr}, {"momentum", oc.momentum}, {"nesterov", oc.nesterov},
+        {"weight_decay", oc.weight_decay}, {"beta1", oc.beta1}, {"beta2", oc.beta2}, {"eps", oc.eps},
+        {"alpha", oc.alpha}}},
+      {"batch", tc.batch},
+      {"params", params_json(params)},
+  };
+  json steps = json::array(), ups = json::array();
+  TbpttTrainer<S> trainer(net, params, tc, info.max_episode_length, info.aligned_episodes);
+  auto stream = task->stream(Split::train, tc.batch, Rng(config.seed).split("train").next_u64());
+  StepBlock block;
+  long long last_step = 0;
+  for (long long u = 0; u < updates; ++u) {
+    stream->next(trainer.next_chunk_length(*stream), block);
+    append_steps(steps, block, info);
+    last_step += block.steps;
+    UpdateStats s = trainer.compute_gradient(block);
+    json grad = params_json(trainer.grad());
+    trainer.apply(s, oc.lr);  // traces use a constant learning rate
+    ups.push_back({{"last_step", last_step}, {"loss", s.loss}, {"grad", grad}, {"params_after", params_json(params)},
+                   {"grad_norm", s.grad_norm}, {"clipped", s.clipped}, {"skipped", s.skipped}});
+  }
+  j["steps"] = steps;
+  j["updates"] = ups;
+  return j;
+}
+
+}  // namespace
+
+void write_trace(const RunConfig& config, uint64_t /*run_seed*/, long long updates, bool use_double,
+                 const std::string& out_path) {
+  const json j = use_double ? trace_json<double>(config, updates) : trace_json<float>(config, updates);
+  const std::string tmp = out_path + ".tmp";
+  {
+    std::ofstream f(tmp);
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+    f << j.dump() << '\n';
+    if (!f) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + out_path);
+}
+
+}  // namespace tbptt

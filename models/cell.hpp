@@ -1,0 +1,102 @@
+// The recurrent cell interface: one layer of a stack, run over a window of T steps of B lanes.
+//
+// Equations (gates stacked in this order in Wx (G, I), Wh (G, H) and b (G)):
+//   rnn:  h' = tanh(Wx x + b + Wh h)                                           G = H
+//   lstm: a = Wx x + b + Wh h; i, f, o = sigmoid(a_i, a_f, a_o); g = tanh(a_g)   G = 4H
+//         c' = f*c + i*g; h' = o*tanh(c')    (Hochreiter & Schmidhuber 1997; gates i, f, g, o)
+//   gru:  r = sigmoid(Wx_r x + b_r + Wh_r h); z = sigmoid(Wx_z x + b_z + Wh_z h)  G = 3H
+//         n = tanh(Wx_n x + b_n + r*(Wh_n h + bhn)); h' = (1-z)*n + z*h   (Cho et al. 2014,
+//         PyTorch's placement of r; gates r, z, n; extra bias bhn (H))
+//
+// Storage the caller owns (Tape sizes it once; nothing here allocates per step):
+//   states (state_rows, (T+1)*B): block 0 is the state entering the window; forward writes block
+//          t+1 = the state after step t. A state is h (H rows), or for the LSTM h above c (2H rows).
+//   cache  (cache_rows, T*B): what backward needs beyond the states (LSTM: i, f, g, o after their
+//          nonlinearities; GRU: r, z, n and Wh_n h + bhn; rnn: nothing).
+//   reset  (T*B) 0/1: lane b starts an episode at step t. Step t then reads a zero state, and no
+//          gradient flows into the state before it.
+// Only the recurrent product is sequential. The input projection of the window is one GEMM, and
+// the weight gradients of the window are one GEMM each over its T*B columns (DESIGN.md section 4).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "models/init.hpp"
+#include "models/params.hpp"
+#include "models/tensor.hpp"
+
+namespace tbptt {
+
+enum class CellKind { rnn, lstm, gru };
+const char* to_string(CellKind);
+
+// The input of a layer over a window: dense columns (I, T*B), or token ids (T*B) that select
+// columns of Wx (a one-hot product done as a gather).
+template <class S>
+struct LayerInput {
+  LayerInput(ConstView<S> d) : dense(d) {}  // NOLINT: a dense view is a layer input
+  explicit LayerInput(const int32_t* t) : tokens(t) {}
+  ConstView<S> dense{nullptr, 0, 0, Eigen::OuterStride<>(1)};
+  const int32_t* tokens = nullptr;
+};
+
+template <class S>
+class Cell {
+ public:
+  Cell(CellKind kind, Index input, Index hidden);
+  virtual ~Cell() = default;
+
+  CellKind kind() const { return kind_; }
+  Index input_size() const { return input_; }
+  Index hidden_size() const { return hidden_; }
+  Index gate_rows() const;   // G
+  Index state_rows() const;  // H, or 2H for the LSTM
+  Index cache_rows() const;  // 0 (rnn), 4H (lstm, gru)
+
+  // Registers prefix.Wx (G, I), prefix.Wh (G, H), prefix.b (G) and, for the GRU, prefix.bhn (H).
+  void add_params(ParamLayout& layout, const std::string& prefix);
+  void init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const;
+
+  // Runs steps 0..T-1: reads states block 0, writes states blocks 1..T and the cache.
+  virtual void forward(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> states, View<S> cache,
+                       const uint8_t* reset, Index T, Index B) const = 0;
+
+  // Back-propagates through steps T-1..0 of a forward() whose states and cache are given.
+  //   dh     (H, T*B): gradient of the loss w.r.t. each step's output h (from the head or the
+  //          layer above); read only.
+  //   dstate (state_rows, B): in: the gradient arriving at the state after step T-1; out: the
+  //          gradient w.r.t. the entering state (block 0), zero in lanes that reset at step 0.
+  //   g      accumulates (+=) the gradients of this layer's parameters.
+  //   dx     if non-null, overwritten with the gradient w.r.t. a dense input (I, T*B).
+  virtual void backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x,
+                        ConstView<S> states, ConstView<S> cache, const uint8_t* reset,
+                        ConstView<S> dh, View<S> dstate, View<S>* dx, Index T, Index B) const = 0;
+
+ protected:
+  // pre (G, T*B) = Wx x + b for the whole window: one GEMM, or a gather for tokens.
+  void project_input(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> pre) const;
+  // The input-side gradients of the window from dA (G, T*B) (rows of Wx/b that dA covers start
+  // at row0): dWx += dA x^T (or a scatter for tokens), db += rowsum(dA), dx (+)= Wx^T dA.
+  void input_gradients(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x,
+                       ConstView<S> dA, Index row0, View<S>* dx, bool accumulate_dx) const;
+  // Zeroes the columns of dA at steps where a lane reset: the state entering those steps was the
+  // constant zero, so Wh received no gradient there.
+  static void zero_reset_columns(View<S> dA, const uint8_t* reset, Index n);
+  // The state a step reads, (state_rows, B): the stored block itself, or, when some lane resets
+  // at this step, a copy (in prev_) with those lanes zeroed.
+  ConstView<S> entering_state(ConstView<S> block, const uint8_t* reset_t) const;
+
+  CellKind kind_;
+  Index input_, hidden_;
+  Index iWx_ = -1, iWh_ = -1, ib_ = -1, ibhn_ = -1;
+  // Per-window scratch, grown once to the largest window (a cell belongs to one run's thread).
+  mutable Matrix<S> dA_;      // (G or 4H, T*B) gate gradients of the window
+  mutable Matrix<S> step_;    // (G, B) the recurrent product of one step
+  mutable Matrix<S> prev_;    // (state_rows, B) the entering state with reset lanes zeroed
+};
+
+template <class S>
+std::unique_ptr<Cell<S>> make_cell(CellKind kind, Index input, Index hidden);
+
+}  // namespace tbptt

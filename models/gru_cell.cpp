@@ -1,0 +1,67 @@
+#include "models/gru_cell.hpp"
+
+namespace tbptt {
+
+template <class S>
+void GruCell<S>::forward(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> states, View<S> cache,
+                         const uint8_t* reset, Index T, Index B) const {
+  const Index H = this->hidden_;
+  const auto Wh = p[this->iWh_];
+  const auto bhn = p[this->ibhn_].col(0);
+  this->project_input(p, x, sub(cache, 0, 3 * H, 0, T * B));
+  ensure_size(this->step_, 3 * H, B);
+  auto rec = this->step_.leftCols(B);
+  for (Index t = 0; t < T; ++t) {
+    const ConstView<S> h = this->entering_state(cview(sub(states, 0, H, t * B, B)), reset + t * B);
+    rec.noalias() = Wh * h;
+    auto a = cache.middleCols(t * B, B);
+    auto rz = a.topRows(2 * H);
+    rz = (rz + rec.topRows(2 * H)).array().logistic();
+    auto hn = a.bottomRows(H);
+    hn = rec.bottomRows(H).colwise() + bhn;
+    auto n = a.middleRows(2 * H, H);
+    n = (n.array() + a.topRows(H).array() * hn.array()).tanh();
+    const auto z = a.middleRows(H, H).array();
+    sub(states, 0, H, (t + 1) * B, B) = ((S(1) - z) * n.array() + z * h.array()).matrix();
+  }
+}
+
+template <class S>
+void GruCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x,
+                          ConstView<S> states, ConstView<S> cache, const uint8_t* reset, ConstView<S> dh,
+                          View<S> dstate, View<S>* dx, Index T, Index B) const {
+  const Index H = this->hidden_;
+  const auto Wh = p[this->iWh_];
+  // dA rows: [d a_r, d a_z, d hn, d a_n]: the first three are the gradients of Wh's rows r, z, n
+  // (one contiguous block for the recurrent products), rows r, z and the last are Wx's.
+  ensure_size(this->dA_, 4 * H, T * B);
+  View<S> dA = view(this->dA_, 0, 4 * H, 0, T * B);
+  ensure_size(this->step_, 3 * H, B);
+  auto dht = this->step_.block(0, 0, H, B).array();  // scratch: the total gradient w.r.t. h'
+  for (Index t = T - 1; t >= 0; --t) {
+    const ConstView<S> h = this->entering_state(sub(states, 0, H, t * B, B), reset + t * B);
+    const auto a = sub(cache, 0, 4 * H, t * B, B).array();
+    const auto r = a.topRows(H), z = a.middleRows(H, H), n = a.middleRows(2 * H, H), hn = a.bottomRows(H);
+    dht = dh.middleCols(t * B, B).array() + dstate.array();
+    auto d = dA.middleCols(t * B, B).array();
+    auto dan = d.bottomRows(H);
+    dan = dht * (S(1) - z) * (S(1) - n.square());                      // d a_n
+    d.topRows(H) = dan * hn * r * (S(1) - r);                          // d a_r
+    d.middleRows(H, H) = dht * (h.array() - n) * z * (S(1) - z);       // d a_z
+    d.middleRows(2 * H, H) = dan * r;                                  // d hn
+    dstate.noalias() = Wh.transpose() * dA.block(0, t * B, 3 * H, B);
+    dstate.array() += dht * z;
+    for (Index b = 0; b < B; ++b)
+      if (reset[t * B + b]) dstate.col(b).setZero();
+  }
+  this->input_gradients(p, g, x, cview(sub(dA, 0, 2 * H, 0, T * B)), 0, dx, false);
+  this->input_gradients(p, g, x, cview(sub(dA, 3 * H, H, 0, T * B)), 2 * H, dx, true);
+  g[this->ibhn_].col(0) += sub(dA, 2 * H, H, 0, T * B).rowwise().sum();
+  this->zero_reset_columns(dA, reset, T * B);
+  g[this->iWh_].noalias() += sub(dA, 0, 3 * H, 0, T * B) * sub(states, 0, H, 0, T * B).transpose();
+}
+
+template class GruCell<float>;
+template class GruCell<double>;
+
+}  // namespace tbptt

@@ -1,0 +1,63 @@
+#include "models/network.hpp"
+
+#include <string>
+
+#include "models/check.hpp"
+
+namespace tbptt {
+
+const char* to_string(InputKind k) { return k == InputKind::dense ? "dense" : "tokens"; }
+
+template <class S>
+Network<S>::Network(const ModelSpec& spec) : spec_(spec), head_(spec.head, spec.hidden, spec.output) {
+  TBPTT_CHECK(spec.layers >= 1, "a network needs at least 1 layer, got " << spec.layers);
+  ParamLayout layout;
+  for (Index l = 0; l < spec.layers; ++l) {
+    cells_.push_back(make_cell<S>(spec.cell, l == 0 ? spec.input : spec.hidden, spec.hidden));
+    cells_.back()->add_params(layout, "l" + std::to_string(l));
+  }
+  head_.add_params(layout);
+  layout_ = std::make_shared<const ParamLayout>(std::move(layout));
+}
+
+template <class S>
+void Network<S>::init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const {
+  TBPTT_CHECK(p.flat().size() == layout_->size(), "parameter buffer has " << p.flat().size()
+                                                      << " values, the network needs " << layout_->size());
+  for (const auto& c : cells_) c->init(p, spec, rng);
+  head_.init(p, spec.scheme == InitScheme::xavier, rng);
+}
+
+// FLOPs (2 per multiply-add) of the matrix products, per token (one lane, one step); the gate
+// arithmetic is O(G) per token and left out. Forward: Wh h (2GH) and Wx x (2GI, none for token
+// inputs, which are gathers). Backward: dWh and dh (4GH), dWx (2GI) and, above layer 0, dx (2GI).
+// Head: 2OH forward, 4OH backward.
+template <class S>
+double Network<S>::forward_flops_per_token() const {
+  double f = 2.0 * static_cast<double>(spec_.output * spec_.hidden);
+  for (Index l = 0; l < layers(); ++l) {
+    const auto& c = cell(l);
+    const double G = static_cast<double>(c.gate_rows());
+    const bool gather = l == 0 && spec_.input_kind == InputKind::tokens;
+    f += 2.0 * G * static_cast<double>(c.hidden_size()) + (gather ? 0.0 : 2.0 * G * static_cast<double>(c.input_size()));
+  }
+  return f;
+}
+
+template <class S>
+double Network<S>::train_flops_per_token() const {
+  double f = 6.0 * static_cast<double>(spec_.output * spec_.hidden);
+  for (Index l = 0; l < layers(); ++l) {
+    const auto& c = cell(l);
+    const double G = static_cast<double>(c.gate_rows());
+    const double rec = 2.0 * G * static_cast<double>(c.hidden_size());
+    const double in = (l == 0 && spec_.input_kind == InputKind::tokens) ? 0.0 : 2.0 * G * static_cast<double>(c.input_size());
+    f += 3.0 * rec + (l == 0 ? 2.0 : 3.0) * in;
+  }
+  return f;
+}
+
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace tbptt

@@ -1,0 +1,52 @@
+// A stack of recurrent layers and an output head (layer l+1 reads layer l's h), with one flat
+// parameter layout: l0.Wx, l0.Wh, l0.b[, l0.bhn], l1.*, ..., out.W, out.b.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "models/cell.hpp"
+#include "models/head.hpp"
+#include "models/params.hpp"
+
+namespace tbptt {
+
+enum class InputKind { dense, tokens };
+const char* to_string(InputKind);
+
+struct ModelSpec {
+  CellKind cell = CellKind::lstm;
+  InputKind input_kind = InputKind::dense;
+  HeadKind head = HeadKind::softmax_xent;
+  Index input = 1;   // dense width, or vocabulary size for tokens
+  Index hidden = 1;
+  Index output = 1;
+  Index layers = 1;
+};
+
+template <class S>
+class Network {
+ public:
+  explicit Network(const ModelSpec& spec);
+
+  const ModelSpec& spec() const { return spec_; }
+  Index layers() const { return static_cast<Index>(cells_.size()); }
+  const Cell<S>& cell(Index l) const { return *cells_[static_cast<size_t>(l)]; }
+  const Head<S>& head() const { return head_; }
+  const std::shared_ptr<const ParamLayout>& layout() const { return layout_; }
+
+  ParamBuffer<S> make_buffer() const { return ParamBuffer<S>(layout_); }  // zeros
+  void init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const;
+
+  // Multiply-adds x 2 (FLOPs) per token: forward, and forward plus backward, cells and head.
+  double forward_flops_per_token() const;
+  double train_flops_per_token() const;
+
+ private:
+  ModelSpec spec_;
+  std::vector<std::unique_ptr<Cell<S>>> cells_;
+  Head<S> head_;
+  std::shared_ptr<const ParamLayout> layout_;
+};
+
+}  // namespace tbptt
