@@ -11,6 +11,7 @@
 #include <exception>
 #include <limits>
 
+#include "harness/report/metric_names.hpp"
 #include "harness/train/evaluator.hpp"
 #include "harness/train/fidelity.hpp"
 #include "harness/train/schedule.hpp"
@@ -19,8 +20,6 @@
 
 namespace tbptt {
 namespace {
-
-bool higher_is_better(const std::string& metric) { return metric == "accuracy"; }
 
 // Running means of the per-update figures between two evaluation points.
 struct Window {

@@ -19,7 +19,7 @@ template <class S>
 EvalResult evaluate(const Network<S>& net, const ParamBuffer<S>& params, const Task& task, Index sequences,
                     Split split, uint64_t seed) {
   const TaskInfo& info = task.info();
-  const EvalPlan plan = task.eval_plan(sequences);
+  const EvalPlan plan = task.eval_plan_for(split, sequences);
   auto stream = task.stream(split, plan.lanes, seed);
   // Blocks of up to kBlock steps; the state is carried from block to block by the tape.
   constexpr Index kBlock = 128;

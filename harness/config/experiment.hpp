@@ -1,0 +1,32 @@
+// The public entry points of the configuration layer (what `tbptt` and the runner call).
+//
+//   load_experiment:       reads an experiment file, follows `base:` (paths relative to the
+//                          including file, deep-merged, cycles refused), applies --set overrides
+//                          ("key.path=value", value parsed as YAML; under sweep./baseline. the rest
+//                          of the path is one dotted key), validates everything against the schema
+//                          (experiments/SCHEMA.md) and expands the sweep (sweep/expand.hpp).
+//   run_config_from_yaml:  one resolved run (e.g. runs/<id>/config.yaml) -> RunConfig, validated
+//                          the same way; sweep:, baseline: and base: are not allowed there.
+//   describe_schema:       the text of `tbptt list`: tasks, cells, optimizers, schedules,
+//                          clippers, with parameters and defaults.
+// All of them throw ConfigError ("FILE:LINE:COLUMN: error: key.path: ..."). The schema pass
+// reports every problem of the file at once (ConfigError::diagnostics(), what() = the first);
+// later stages stop at the first problem.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "harness/config/error.hpp"
+#include "harness/config/run_config.hpp"
+#include "harness/sweep/run_spec.hpp"
+
+namespace tbptt {
+
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides);
+RunConfig run_config_from_yaml(const YAML::Node& resolved_run, const std::string& file = "<config>");
+std::string describe_schema();
+
+}  // namespace tbptt

@@ -1,0 +1,52 @@
+#include "harness/config/run_config.hpp"
+
+namespace tbptt {
+
+// The names are the schema's spellings (config/schema.cpp), so that a value printed with
+// to_string reads back through the schema.
+const char* to_string(ClipKind k) {
+  switch (k) {
+    case ClipKind::none: return "none";
+    case ClipKind::global_norm: return "global_norm";
+    case ClipKind::matrix_norm: return "matrix_norm";
+    case ClipKind::value: return "value";
+  }
+  return "?";
+}
+
+const char* to_string(OptimizerKind k) {
+  switch (k) {
+    case OptimizerKind::sgd: return "sgd";
+    case OptimizerKind::adam: return "adam";
+    case OptimizerKind::rmsprop: return "rmsprop";
+  }
+  return "?";
+}
+
+const char* to_string(ScheduleKind k) {
+  switch (k) {
+    case ScheduleKind::constant: return "constant";
+    case ScheduleKind::step: return "step";
+    case ScheduleKind::cosine: return "cosine";
+    case ScheduleKind::plateau: return "plateau";
+  }
+  return "?";
+}
+
+const char* to_string(LossReduction k) {
+  switch (k) {
+    case LossReduction::mean: return "mean";
+    case LossReduction::sum: return "sum";
+  }
+  return "?";
+}
+
+const char* to_string(OnNonFinite k) {
+  switch (k) {
+    case OnNonFinite::diverge: return "diverge";
+    case OnNonFinite::skip: return "skip";
+  }
+  return "?";
+}
+
+}  // namespace tbptt

@@ -1,0 +1,271 @@
+// The `tbptt` command: run, validate, report, list, trace, speed.
+// Only this file turns exceptions into messages and exit codes: 2 for bad input (ConfigError,
+// std::invalid_argument, command-line errors), 1 for failures (including a sweep with failed
+// runs), 0 otherwise. Messages go to stderr alone; config errors already read
+// "FILE:LINE:COL: error: ...".
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/config/experiment.hpp"
+#include "harness/report/pivot.hpp"
+#include "harness/report/report_files.hpp"
+#include "harness/report/results_dir.hpp"
+#include "harness/report/manifest.hpp"
+#include "harness/run/execute.hpp"
+#include "harness/run/mpi.hpp"
+#include "harness/run/speed.hpp"
+#include "harness/run/sweep_runner.hpp"
+#include "harness/train/trace.hpp"
+
+namespace tbptt {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+struct RunArgs {
+  std::string file, output;
+  std::vector<std::string> sets;
+  std::optional<int> jobs;
+  bool dry_run = false, fresh = false, fail_fast = false;
+};
+
+struct ReportArgs {
+  std::string dir, pivot, metric, format = "md";
+};
+
+struct TraceArgs {
+  std::string file, out;
+  std::vector<std::string> sets;
+  long long updates = 0;
+  bool use_double = false;
+};
+
+void add_set_option(CLI::App& cmd, std::vector<std::string>& sets) {
+  cmd.add_option("--set", sets, "Override a key of the file: key.path=value (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::string setting_label(const RunSpec& spec) { return spec.setting.empty() ? "(single)" : spec.setting; }
+
+int command_validate(const std::string& file, const std::vector<std::string>& sets) {
+  const Experiment e = load_experiment(file, sets);
+  size_t baselines = 0;
+  for (const auto& spec : e.runs) baselines += spec.is_baseline ? 1 : 0;
+  std::cout << e.file << ": " << e.runs.size() << " runs (" << baselines << " baseline), output "
+            << e.output << "\n";
+  for (const auto& spec : e.runs) {
+    std::cout << spec.id << "  " << setting_label(spec) << (spec.is_baseline ? "  <- baseline" : "") << "\n";
+  }
+  return kExitOk;
+}
+
+int dry_run(const Experiment& e, const SweepOptions& options) {
+  const SweepPlan plan = plan_sweep(e, options);
+  if (plan.conflict && !options.fresh) throw std::invalid_argument(plan.conflict_message);
+  if (plan.move_aside) std::cout << "--fresh would move " << plan.output.string() << " aside\n";
+  std::cout << plan.output.string() << ": " << e.runs.size() << " runs, " << plan.done << " done, "
+            << plan.todo.size() << " to run with " << plan.jobs << " jobs\n";
+  for (const auto& spec : plan.todo) {
+    std::cout << spec.id << "  " << setting_label(spec) << (spec.is_baseline ? "  <- baseline" : "") << "\n";
+  }
+  return kExitOk;
+}
+
+int command_run(const RunArgs& args, int& argc, char**& argv) {
+  MpiSession mpi(argc, argv);
+  const MpiWorld world = mpi_world();
+  try {
+    const Experiment e = load_experiment(args.file, args.sets);
+    SweepOptions options;
+    options.jobs = args.jobs;
+    options.output = args.output;
+    options.fresh = args.fresh;
+    options.fail_fast = args.fail_fast;
+    if (args.dry_run) return world.rank == 0 ? dry_run(e, options) : kExitOk;
+
+    const Runner runner = [](const RunSpec& spec) { return execute_run(spec.config, spec.run_seed); };
+    const SweepResult r = run_sweep(e, options, runner);
+    if (world.rank == 0) {
+      std::cout << r.table_md << std::flush;
+      std::cerr << r.output.string() << ": " << r.skipped << " runs already done, this invocation: "
+                << r.schedule.ok << " ok, " << r.schedule.diverged << " diverged, " << r.failed_total
+                << " failed" << (world.size > 1 ? " (failed over all ranks)" : "")
+                << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
+    }
+    return r.failed_total > 0 || r.stopped ? kExitFailure : kExitOk;
+  } catch (const std::exception& e) {
+    if (world.size <= 1) throw;
+    // Other ranks may wait in a barrier: report and end them all.
+    const auto* config = dynamic_cast<const ConfigError*>(&e);
+    std::cerr << "[rank " << world.rank << "] " << (config ? config->report() : std::string(e.what()) + "\n");
+    mpi_abort(config || dynamic_cast<const std::invalid_argument*>(&e) ? kExitBadInput : kExitFailure);
+  }
+}
+
+std::vector<std::string> split_pivot(const std::string& text) {
+  std::vector<std::string> keys;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    keys.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (keys.size() != 2 || keys[0].empty() || keys[1].empty()) {
+    throw std::invalid_argument("--pivot: expected two swept keys as ROW,COL, got \"" + text + "\"");
+  }
+  return keys;
+}
+
+int command_report(const ReportArgs& args) {
+  const ResultsDir dir(args.dir);
+  if (args.pivot.empty()) {
+    if (!args.metric.empty()) throw std::invalid_argument("--metric is used with --pivot");
+    std::cout << write_report_files(dir) << std::flush;
+    return kExitOk;
+  }
+  if (args.metric.empty()) throw std::invalid_argument("--pivot needs --metric NAME");
+  const auto keys = split_pivot(args.pivot);
+  const nlohmann::json manifest = dir.read_manifest();
+  PivotRequest request{keys[0], keys[1], args.metric, parse_pivot_format(args.format)};
+  const PivotOutput out = pivot_table(dir.read_records(manifest), manifest_swept_keys(manifest), request);
+  std::cout << out.text << std::flush;
+  if (request.format == PivotFormat::csv) std::cerr << out.note << "\n";
+  return kExitOk;
+}
+
+int command_trace(const TraceArgs& args) {
+  const Experiment e = load_experiment(args.file, args.sets);
+  if (e.runs.empty()) throw std::invalid_argument(args.file + ": the experiment has no runs");
+  const RunSpec& spec = e.runs.front();
+  write_trace(spec.config, spec.run_seed, args.updates, args.use_double, args.out);
+  std::cerr << "trace of run " << spec.id << " (" << setting_label(spec) << "), " << args.updates
+            << " updates: " << args.out << "\n";
+  return kExitOk;
+}
+
+// Names on the command line; the SpeedSpec fields are set from them after parsing.
+struct SpeedNames {
+  std::string cell = "lstm", optimizer = "sgd";
+};
+
+void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
+  cmd.add_option("--cell", names.cell, "Recurrent cell")->check(CLI::IsMember({"rnn", "lstm", "gru"}))
+      ->capture_default_str();
+  cmd.add_option("--hidden", s.hidden, "Hidden units")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--batch", s.batch, "Lanes")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--input", s.input, "Input width")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--output", s.output, "Classes")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--layers", s.layers, "Stacked layers")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--k1", s.k1, "Steps between updates")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--k2", s.k2, "Steps of backpropagation")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--updates", s.updates, "Timed updates")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--warmup", s.warmup, "Untimed updates first")->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd.add_option("--optimizer", names.optimizer, "Optimizer")
+      ->check(CLI::IsMember({"sgd", "adam", "rmsprop"}))->capture_default_str();
+  cmd.add_option("--lr", s.lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_flag("--double", s.use_double, "Run in double precision");
+}
+
+int command_speed(SpeedSpec spec, const SpeedNames& names) {
+  const std::map<std::string, CellKind> cells = {
+      {"rnn", CellKind::rnn}, {"lstm", CellKind::lstm}, {"gru", CellKind::gru}};
+  const std::map<std::string, OptimizerKind> optimizers = {
+      {"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}};
+  spec.cell = cells.at(names.cell);  // IsMember checked the names
+  spec.optimizer = optimizers.at(names.optimizer);
+  std::cout << measure_speed(spec).dump(2) << "\n";
+  return kExitOk;
+}
+
+int main_impl(int argc, char** argv) {
+  CLI::App app{"tbptt: truncated BPTT experiments, every setting against full BPTT"};
+  app.require_subcommand(0, 1);
+
+  RunArgs run_args;
+  auto* run = app.add_subcommand("run", "Run an experiment's sweep (resumes what is missing)");
+  run->add_option("file", run_args.file, "Experiment YAML file")->required();
+  run->add_option("--jobs", run_args.jobs, "Parallel runs (0: one per core; default: run.jobs)");
+  add_set_option(*run, run_args.sets);
+  run->add_flag("--dry-run", run_args.dry_run, "Print what would run, run nothing");
+  run->add_flag("--fresh", run_args.fresh, "Move the folder's old results aside and start over");
+  run->add_flag("--fail-fast", run_args.fail_fast, "Start no new run after the first failed one");
+  run->add_option("--output", run_args.output, "Results folder (default: run.output)");
+
+  std::string validate_file;
+  std::vector<std::string> validate_sets;
+  auto* validate = app.add_subcommand("validate", "Check an experiment and print its run list");
+  validate->add_option("file", validate_file, "Experiment YAML file")->required();
+  add_set_option(*validate, validate_sets);
+
+  ReportArgs report_args;
+  auto* report = app.add_subcommand("report", "Rebuild summary.csv and table.md, or print a pivot table");
+  report->add_option("dir", report_args.dir, "Results folder")->required();
+  report->add_option("--pivot", report_args.pivot, "ROW,COL: two swept keys (e.g. k1,k2)");
+  report->add_option("--metric", report_args.metric, "The metric of the pivot table");
+  report->add_option("--format", report_args.format, "md, csv or latex")->capture_default_str();
+
+  auto* list = app.add_subcommand("list", "Describe every task, cell, optimizer and their parameters");
+
+  TraceArgs trace_args;
+  auto* trace = app.add_subcommand("trace", "Record every update of a short run (tbptt-trace/1 JSON)");
+  trace->add_option("file", trace_args.file, "Experiment YAML file (its first run is traced)")->required();
+  trace->add_option("--updates", trace_args.updates, "Updates to record")->required()->check(CLI::PositiveNumber);
+  trace->add_option("--out", trace_args.out, "Output JSON file")->required();
+  trace->add_flag("--double", trace_args.use_double, "Run in double precision");
+  add_set_option(*trace, trace_args.sets);
+
+  SpeedSpec speed_spec;
+  SpeedNames speed_names;
+  auto* speed = app.add_subcommand("speed", "Time the training loop on a synthetic workload (JSON)");
+  add_speed_options(*speed, speed_spec, speed_names);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  }
+
+  if (*run) return command_run(run_args, argc, argv);
+  if (*validate) return command_validate(validate_file, validate_sets);
+  if (*report) return command_report(report_args);
+  if (*list) {
+    std::cout << describe_schema() << std::flush;
+    return kExitOk;
+  }
+  if (*trace) return command_trace(trace_args);
+  if (*speed) return command_speed(speed_spec, speed_names);
+  std::cout << app.help();
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace tbptt
+
+int main(int argc, char** argv) {
+  try {
+    return tbptt::main_impl(argc, argv);
+  } catch (const tbptt::ConfigError& e) {
+    std::cerr << e.report();  // one line per diagnostic, each ending in '\n'
+    return tbptt::kExitBadInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << e.what() << "\n";
+    return tbptt::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return tbptt::kExitFailure;
+  }
+}

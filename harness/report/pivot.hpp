@@ -1,0 +1,34 @@
+// `tbptt report DIR --pivot ROW,COL --metric NAME`: a ROW x COL grid of one final metric.
+// Each cell is the mean over the ok runs with those two values, i.e. over the seeds and over
+// every other swept key; the note says which keys were averaged and which had one value.
+// Keys match a swept key exactly or by its last dotted part ("k1" -> "train.tbptt.k1").
+// Axis values sort numerically first, then the others ("full", "off") alphabetically.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/report/results_dir.hpp"
+
+namespace tbptt {
+
+enum class PivotFormat { md, csv, latex };
+// "md", "csv", "latex"; throws std::invalid_argument otherwise.
+PivotFormat parse_pivot_format(const std::string& text);
+
+struct PivotRequest {
+  std::string row_key, col_key, metric;
+  PivotFormat format = PivotFormat::md;
+};
+
+struct PivotOutput {
+  std::string text;  // the table (for md and latex the note is included: a line / a % comment)
+  std::string note;  // e.g. "accuracy: mean over seed (3 values); fixed: model.hidden=64"
+};
+
+// Throws std::invalid_argument for an unknown or ambiguous key (listing the swept keys) or a
+// metric no ok run reports (listing those that exist).
+PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,
+                        const PivotRequest& request);
+
+}  // namespace tbptt

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Records a trace of every experiment in tests/data/trace/ with `tbptt trace` (double precision,
+# and one in float) and recomputes each update with PyTorch (scripts/crosscheck_pytorch.py).
+#
+# Usage: scripts/tests/crosscheck_traces.sh PATH/TO/tbptt [UPDATES]
+# Exit 0 when every trace matches, 1 when one does not, 77 (a skip for CTest) without torch.
+set -euo pipefail
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+tbptt=$1
+updates=${2:-8}
+if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "SKIP: torch not available (apt-get install python3-torch)"
+  exit 77
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for experiment in "$repo_root"/tests/data/trace/*.yaml; do
+  name=$(basename "$experiment" .yaml)
+  "$tbptt" trace "$experiment" --updates "$updates" --double --out "$out/$name.json"
+done
+"$tbptt" trace "$repo_root/tests/data/trace/lstm_copy_stored.yaml" --updates "$updates" --out "$out/float.json"
+/usr/bin/python3 "$repo_root/scripts/crosscheck_pytorch.py" "$out"/*.json

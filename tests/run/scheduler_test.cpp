@@ -1,0 +1,141 @@
+// The scheduler with a fake deterministic runner: every run exactly once, longest first,
+// the same results with 1 and 2 jobs, failures recorded without stopping, fail-fast.
+#include <catch2/catch.hpp>
+
+#include <mutex>
+#include <sstream>
+
+#include "fake_sweep.hpp"
+#include "harness/run/scheduler.hpp"
+
+using namespace tbptt;
+using namespace tbptt::test;
+
+namespace {
+
+struct Collected {
+  std::mutex mutex;
+  std::map<std::string, RunOutcome> outcomes;
+  RunSink sink() {
+    return [this](const RunSpec& spec, const RunOutcome& outcome) {
+      std::lock_guard<std::mutex> lock(mutex);
+      outcomes[spec.id] = outcome;
+    };
+  }
+};
+
+SchedulerOptions quiet(int jobs) {
+  SchedulerOptions o;
+  o.jobs = jobs;
+  o.progress = ProgressStyle::none;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("scheduler runs every run exactly once, longest first", "[run][scheduler]") {
+  const Experiment e = fake_experiment(3, "unused");
+  CountingRunner runner;
+  Collected collected;
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), quiet(1));
+  CHECK(r.jobs == 1);
+  CHECK(r.ok == 9);
+  CHECK(r.failed == 0);
+  CHECK(runner.total() == 9);
+  for (const auto& spec : e.runs) CHECK(runner.counts().at(spec.id) == 1);
+  CHECK(collected.outcomes.size() == 9);
+  // One job: strictly in decreasing cost, ties in list order.
+  CHECK(r.order == std::vector<std::string>{"run-full-1", "run-full-2", "run-full-3", "run-10-1", "run-10-2",
+                                            "run-10-3", "run-05-1", "run-05-2", "run-05-3"});
+}
+
+TEST_CASE("scheduler gives the same outcomes with 1 and 2 jobs", "[run][scheduler]") {
+  const Experiment e = fake_experiment(2, "unused");
+  CountingRunner one_runner, two_runner;
+  Collected one, two;
+  run_scheduled(e.runs, std::ref(one_runner), one.sink(), quiet(1));
+  const ScheduleResult r2 = run_scheduled(e.runs, std::ref(two_runner), two.sink(), quiet(2));
+  CHECK(r2.jobs == 2);
+  CHECK(two_runner.total() == 6);
+  REQUIRE(one.outcomes.size() == two.outcomes.size());
+  for (const auto& [id, outcome] : one.outcomes) {
+    CHECK(two.outcomes.at(id).final_metrics == outcome.final_metrics);
+    CHECK(two.outcomes.at(id).curve.size() == outcome.curve.size());
+  }
+}
+
+TEST_CASE("a run that throws is recorded as failed and the sweep goes on", "[run][scheduler]") {
+  const Experiment e = fake_experiment(2, "unused");
+  CountingRunner runner({"run-10-1"});
+  Collected collected;
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), quiet(2));
+  CHECK(r.failed == 1);
+  CHECK(r.ok == 5);
+  CHECK_FALSE(r.stopped);
+  CHECK(runner.total() == 6);
+  const RunOutcome& failed = collected.outcomes.at("run-10-1");
+  CHECK(failed.status == RunStatus::failed);
+  CHECK(failed.reason == "fake failure in run-10-1");
+}
+
+TEST_CASE("fail-fast starts no new run after the first failure", "[run][scheduler]") {
+  const Experiment e = fake_experiment(2, "unused");
+  CountingRunner runner({"run-full-2"});  // second in longest-first order
+  Collected collected;
+  SchedulerOptions o = quiet(1);
+  o.fail_fast = true;
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), o);
+  CHECK(r.stopped);
+  CHECK(r.failed == 1);
+  CHECK(r.ok == 1);
+  CHECK(r.not_run == 4);
+  CHECK(runner.total() == 2);
+}
+
+TEST_CASE("a sink that throws turns the run into a failure", "[run][scheduler]") {
+  const Experiment e = fake_experiment(1, "unused");
+  CountingRunner runner;
+  int calls = 0;
+  const ScheduleResult r = run_scheduled(
+      e.runs, std::ref(runner),
+      [&](const RunSpec& spec, const RunOutcome&) {
+        ++calls;
+        if (spec.id == "run-05-1") throw std::runtime_error("disk full");
+      },
+      quiet(1));
+  CHECK(calls == 3);
+  CHECK(r.failed == 1);
+  CHECK(r.ok == 2);
+}
+
+TEST_CASE("plain progress prints one line per finished run", "[run][scheduler]") {
+  Experiment e = fake_experiment(1, "unused");
+  e.runs.resize(2);  // run-05-1 (cost 10), run-10-1 (cost 20)
+  CountingRunner runner({"run-05-1"});
+  std::ostringstream log;
+  SchedulerOptions o;
+  o.jobs = 1;
+  o.progress = ProgressStyle::lines;
+  o.log = &log;
+  o.metric = "loss";
+  run_scheduled(e.runs, std::ref(runner), {}, o);
+  std::istringstream in(log.str());
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  CHECK(first.rfind("[1/2] run-10-1 k1=10 ok loss=0.101 ", 0) == 0);
+  CHECK(second.rfind("[2/2] run-05-1 k1=5 failed: fake failure in run-05-1 ", 0) == 0);
+  CHECK(first.back() == 's');
+}
+
+TEST_CASE("jobs resolve to a positive count no larger than the runs", "[run][scheduler]") {
+  const Experiment e = fake_experiment(1, "unused");
+  CHECK(resolve_jobs(8, e.runs) == 3);
+  CHECK(resolve_jobs(2, e.runs) == 2);
+  CHECK(resolve_jobs(0, e.runs) >= 1);
+  CHECK(resolve_jobs(0, e.runs) <= 3);
+  CHECK_THROWS_AS(resolve_jobs(-1, e.runs), std::invalid_argument);
+  CHECK(format_duration(45) == "45s");
+  CHECK(format_duration(185) == "3m05s");
+  CHECK(format_duration(7440) == "2h04m");
+}
