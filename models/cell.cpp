@@ -129,6 +129,12 @@ void Cell<S>::zero_reset_columns(View<S> dA, const uint8_t* reset, Index n) {
 }
 
 template <class S>
+const Matrix<S>& Cell<S>::transposed_wh(const ParamBuffer<S>& p) const {
+  wh_t_ = p[iWh_].transpose();
+  return wh_t_;
+}
+
+template <class S>
 ConstView<S> Cell<S>::entering_state(ConstView<S> block, const uint8_t* reset_t) const {
   const Index B = block.cols();
   bool any = false;

@@ -31,7 +31,7 @@ void GruCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
                           ConstView<S> states, ConstView<S> cache, const uint8_t* reset, ConstView<S> dh,
                           View<S> dstate, View<S>* dx, Index T, Index B) const {
   const Index H = this->hidden_;
-  const auto Wh = p[this->iWh_];
+  const Matrix<S>& WhT = this->transposed_wh(p);
   // dA rows: [d a_r, d a_z, d hn, d a_n]: the first three are the gradients of Wh's rows r, z, n
   // (one contiguous block for the recurrent products), rows r, z and the last are Wx's.
   ensure_size(this->dA_, 4 * H, T * B);
@@ -49,7 +49,7 @@ void GruCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
     d.topRows(H) = dan * hn * r * (S(1) - r);                          // d a_r
     d.middleRows(H, H) = dht * (h.array() - n) * z * (S(1) - z);       // d a_z
     d.middleRows(2 * H, H) = dan * r;                                  // d hn
-    dstate.noalias() = Wh.transpose() * dA.block(0, t * B, 3 * H, B);
+    dstate.noalias() = WhT * dA.block(0, t * B, 3 * H, B);
     dstate.array() += dht * z;
     for (Index b = 0; b < B; ++b)
       if (reset[t * B + b]) dstate.col(b).setZero();

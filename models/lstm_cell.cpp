@@ -30,7 +30,7 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
                            ConstView<S> states, ConstView<S> cache, const uint8_t* reset, ConstView<S> dh,
                            View<S> dstate, View<S>* dx, Index T, Index B) const {
   const Index H = this->hidden_;
-  const auto Wh = p[this->iWh_];
+  const Matrix<S>& WhT = this->transposed_wh(p);
   ensure_size(this->dA_, 4 * H, T * B);
   View<S> dA = view(this->dA_, 0, 4 * H, 0, T * B);
   auto dh_next = dstate.topRows(H);
@@ -53,7 +53,7 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
     d.middleRows(2 * H, H) = dc * i * (S(1) - gg.square());                 // d a_g
     d.bottomRows(H) = dht * tc * o * (S(1) - o);                            // d a_o
     dc_next = (dc * f).matrix();
-    dh_next.noalias() = Wh.transpose() * dA.middleCols(t * B, B);
+    dh_next.noalias() = WhT * dA.middleCols(t * B, B);
     for (Index b = 0; b < B; ++b)
       if (reset[t * B + b]) dstate.col(b).setZero();
   }

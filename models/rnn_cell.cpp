@@ -25,7 +25,7 @@ void RnnCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
                           ConstView<S> states, ConstView<S>, const uint8_t* reset, ConstView<S> dh,
                           View<S> dstate, View<S>* dx, Index T, Index B) const {
   const Index H = this->hidden_;
-  const auto Wh = p[this->iWh_];
+  const Matrix<S>& WhT = this->transposed_wh(p);
   ensure_size(this->dA_, H, T * B);
   View<S> dA = view(this->dA_, 0, H, 0, T * B);
   for (Index t = T - 1; t >= 0; --t) {
@@ -33,7 +33,7 @@ void RnnCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
     auto da = dA.middleCols(t * B, B);
     // tanh'(a) = 1 - h'^2.
     da = (dh.middleCols(t * B, B) + dstate).cwiseProduct((S(1) - h.array().square()).matrix());
-    dstate.noalias() = Wh.transpose() * da;
+    dstate.noalias() = WhT * da;
     for (Index b = 0; b < B; ++b)
       if (reset[t * B + b]) dstate.col(b).setZero();
   }
