@@ -129,6 +129,12 @@ void Cell<S>::zero_reset_columns(View<S> dA, const uint8_t* reset, Index n) {
 }
 
 template <class S>
+void Cell<S>::set_backward_columns(Index columns) {
+  TBPTT_CHECK(columns >= 1, "backward block must hold at least 1 column, got " << columns);
+  backward_columns_ = columns;
+}
+
+template <class S>
 const Matrix<S>& Cell<S>::transposed_wh(const ParamBuffer<S>& p) const {
   wh_t_ = p[iWh_].transpose();
   return wh_t_;

@@ -41,6 +41,13 @@ struct LayerInput {
   const int32_t* tokens = nullptr;
 };
 
+// Steps [col0 / B, (col0 + cols) / B) of a layer input, as columns [col0, col0 + cols).
+template <class S>
+LayerInput<S> slice(const LayerInput<S>& x, Index col0, Index cols) {
+  if (x.tokens) return LayerInput<S>(x.tokens + col0);
+  return sub(x.dense, 0, x.dense.rows(), col0, cols);
+}
+
 template <class S>
 class Cell {
  public:
@@ -53,6 +60,15 @@ class Cell {
   Index gate_rows() const;   // G
   Index state_rows() const;  // H, or 2H for the LSTM
   Index cache_rows() const;  // 0 (rnn), 4H (lstm, gru)
+
+  // Backward holds the gate gradients of at most this many steps at once, and folds them into
+  // the weight gradients block by block: the scratch is fixed whatever the window (so memory
+  // grows with k2 only through the tape), while each weight-gradient GEMM still spans about
+  // backward_columns() columns (default kBackwardColumns).
+  static constexpr Index kBackwardColumns = 2048;
+  Index backward_columns() const { return backward_columns_; }
+  void set_backward_columns(Index columns);
+  Index backward_block_steps(Index B) const { return std::max<Index>(1, (backward_columns_ + B - 1) / B); }
 
   // Registers prefix.Wx (G, I), prefix.Wh (G, H), prefix.b (G) and, for the GRU, prefix.bhn (H).
   void add_params(ParamLayout& layout, const std::string& prefix);
@@ -94,8 +110,9 @@ class Cell {
   CellKind kind_;
   Index input_, hidden_;
   Index iWx_ = -1, iWh_ = -1, ib_ = -1, ibhn_ = -1;
+  Index backward_columns_ = kBackwardColumns;
   // Per-window scratch, grown once to the largest window (a cell belongs to one run's thread).
-  mutable Matrix<S> dA_;      // (G or 4H, T*B) gate gradients of the window
+  mutable Matrix<S> dA_;      // (G or 4H, block*B) gate gradients of one block of steps
   mutable Matrix<S> step_;    // (G, B) the recurrent product of one step
   mutable Matrix<S> prev_;    // (state_rows, B) the entering state with reset lanes zeroed
   mutable Matrix<S> wh_t_;    // (H, G) Wh^T for the backward products

@@ -34,31 +34,39 @@ void GruCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
   const Matrix<S>& WhT = this->transposed_wh(p);
   // dA rows: [d a_r, d a_z, d hn, d a_n]: the first three are the gradients of Wh's rows r, z, n
   // (one contiguous block for the recurrent products), rows r, z and the last are Wx's.
-  ensure_size(this->dA_, 4 * H, T * B);
-  View<S> dA = view(this->dA_, 0, 4 * H, 0, T * B);
   ensure_size(this->step_, 3 * H, B);
   auto dht = this->step_.block(0, 0, H, B).array();  // scratch: the total gradient w.r.t. h'
-  for (Index t = T - 1; t >= 0; --t) {
-    const ConstView<S> h = this->entering_state(sub(states, 0, H, t * B, B), reset + t * B);
-    const auto a = sub(cache, 0, 4 * H, t * B, B).array();
-    const auto r = a.topRows(H), z = a.middleRows(H, H), n = a.middleRows(2 * H, H), hn = a.bottomRows(H);
-    dht = dh.middleCols(t * B, B).array() + dstate.array();
-    auto d = dA.middleCols(t * B, B).array();
-    auto dan = d.bottomRows(H);
-    dan = dht * (S(1) - z) * (S(1) - n.square());                      // d a_n
-    d.topRows(H) = dan * hn * r * (S(1) - r);                          // d a_r
-    d.middleRows(H, H) = dht * (h.array() - n) * z * (S(1) - z);       // d a_z
-    d.middleRows(2 * H, H) = dan * r;                                  // d hn
-    dstate.noalias() = WhT * dA.block(0, t * B, 3 * H, B);
-    dstate.array() += dht * z;
-    for (Index b = 0; b < B; ++b)
-      if (reset[t * B + b]) dstate.col(b).setZero();
+  const Index block = std::min(T, this->backward_block_steps(B));
+  ensure_size(this->dA_, 4 * H, block * B);
+  for (Index hi = T; hi > 0; hi -= block) {
+    const Index lo = std::max<Index>(0, hi - block), n = hi - lo;
+    View<S> dA = view(this->dA_, 0, 4 * H, 0, n * B);
+    for (Index t = hi - 1; t >= lo; --t) {
+      const ConstView<S> h = this->entering_state(sub(states, 0, H, t * B, B), reset + t * B);
+      const auto a = sub(cache, 0, 4 * H, t * B, B).array();
+      const auto r = a.topRows(H), z = a.middleRows(H, H), nn = a.middleRows(2 * H, H), hn = a.bottomRows(H);
+      dht = dh.middleCols(t * B, B).array() + dstate.array();
+      auto d = dA.middleCols((t - lo) * B, B).array();
+      auto dan = d.bottomRows(H);
+      dan = dht * (S(1) - z) * (S(1) - nn.square());                   // d a_n
+      d.topRows(H) = dan * hn * r * (S(1) - r);                        // d a_r
+      d.middleRows(H, H) = dht * (h.array() - nn) * z * (S(1) - z);    // d a_z
+      d.middleRows(2 * H, H) = dan * r;                                // d hn
+      dstate.noalias() = WhT * dA.block(0, (t - lo) * B, 3 * H, B);
+      dstate.array() += dht * z;
+      for (Index b = 0; b < B; ++b)
+        if (reset[t * B + b]) dstate.col(b).setZero();
+    }
+    // Fold this block into the weight gradients. bhn is used even at a reset step (hn = bhn
+    // there), so it takes its gradient before the reset columns are zeroed.
+    const LayerInput<S> xs = slice(x, lo * B, n * B);
+    View<S> dxs = dx ? sub(*dx, 0, dx->rows(), lo * B, n * B) : dA;
+    this->input_gradients(p, g, xs, cview(sub(dA, 0, 2 * H, 0, n * B)), 0, dx ? &dxs : nullptr, false);
+    this->input_gradients(p, g, xs, cview(sub(dA, 3 * H, H, 0, n * B)), 2 * H, dx ? &dxs : nullptr, true);
+    g[this->ibhn_].col(0) += sub(dA, 2 * H, H, 0, n * B).rowwise().sum();
+    this->zero_reset_columns(dA, reset + lo * B, n * B);
+    g[this->iWh_].noalias() += sub(dA, 0, 3 * H, 0, n * B) * sub(states, 0, H, lo * B, n * B).transpose();
   }
-  this->input_gradients(p, g, x, cview(sub(dA, 0, 2 * H, 0, T * B)), 0, dx, false);
-  this->input_gradients(p, g, x, cview(sub(dA, 3 * H, H, 0, T * B)), 2 * H, dx, true);
-  g[this->ibhn_].col(0) += sub(dA, 2 * H, H, 0, T * B).rowwise().sum();
-  this->zero_reset_columns(dA, reset, T * B);
-  g[this->iWh_].noalias() += sub(dA, 0, 3 * H, 0, T * B) * sub(states, 0, H, 0, T * B).transpose();
 }
 
 template class GruCell<float>;

@@ -31,8 +31,6 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
                            View<S> dstate, View<S>* dx, Index T, Index B) const {
   const Index H = this->hidden_;
   const Matrix<S>& WhT = this->transposed_wh(p);
-  ensure_size(this->dA_, 4 * H, T * B);
-  View<S> dA = view(this->dA_, 0, 4 * H, 0, T * B);
   auto dh_next = dstate.topRows(H);
   auto dc_next = dstate.bottomRows(H);
   // Per-step scratch, no allocation in the loop: rows [0, H) tanh(c'), [H, 2H) dh, [2H, 3H) dc.
@@ -40,26 +38,34 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
   auto tc = this->step_.block(0, 0, H, B).array();
   auto dht = this->step_.block(H, 0, H, B).array();
   auto dc = this->step_.block(2 * H, 0, H, B).array();
-  for (Index t = T - 1; t >= 0; --t) {
-    const ConstView<S> prev = this->entering_state(sub(states, 0, 2 * H, t * B, B), reset + t * B);
-    const auto a = sub(cache, 0, 4 * H, t * B, B).array();
-    const auto i = a.topRows(H), f = a.middleRows(H, H), gg = a.middleRows(2 * H, H), o = a.bottomRows(H);
-    tc = sub(states, H, H, (t + 1) * B, B).array().tanh();
-    dht = dh.middleCols(t * B, B).array() + dh_next.array();
-    dc = dc_next.array() + dht * o * (S(1) - tc.square());  // through h' = o * tanh(c')
-    auto d = dA.middleCols(t * B, B).array();
-    d.topRows(H) = dc * gg * i * (S(1) - i);                                // d a_i
-    d.middleRows(H, H) = dc * prev.bottomRows(H).array() * f * (S(1) - f);  // d a_f
-    d.middleRows(2 * H, H) = dc * i * (S(1) - gg.square());                 // d a_g
-    d.bottomRows(H) = dht * tc * o * (S(1) - o);                            // d a_o
-    dc_next = (dc * f).matrix();
-    dh_next.noalias() = WhT * dA.middleCols(t * B, B);
-    for (Index b = 0; b < B; ++b)
-      if (reset[t * B + b]) dstate.col(b).setZero();
+  const Index block = std::min(T, this->backward_block_steps(B));
+  ensure_size(this->dA_, 4 * H, block * B);
+  for (Index hi = T; hi > 0; hi -= block) {
+    const Index lo = std::max<Index>(0, hi - block), n = hi - lo;
+    View<S> dA = view(this->dA_, 0, 4 * H, 0, n * B);
+    for (Index t = hi - 1; t >= lo; --t) {
+      const ConstView<S> prev = this->entering_state(sub(states, 0, 2 * H, t * B, B), reset + t * B);
+      const auto a = sub(cache, 0, 4 * H, t * B, B).array();
+      const auto i = a.topRows(H), f = a.middleRows(H, H), gg = a.middleRows(2 * H, H), o = a.bottomRows(H);
+      tc = sub(states, H, H, (t + 1) * B, B).array().tanh();
+      dht = dh.middleCols(t * B, B).array() + dh_next.array();
+      dc = dc_next.array() + dht * o * (S(1) - tc.square());  // through h' = o * tanh(c')
+      auto d = dA.middleCols((t - lo) * B, B).array();
+      d.topRows(H) = dc * gg * i * (S(1) - i);                                // d a_i
+      d.middleRows(H, H) = dc * prev.bottomRows(H).array() * f * (S(1) - f);  // d a_f
+      d.middleRows(2 * H, H) = dc * i * (S(1) - gg.square());                 // d a_g
+      d.bottomRows(H) = dht * tc * o * (S(1) - o);                            // d a_o
+      dc_next = (dc * f).matrix();
+      dh_next.noalias() = WhT * dA.middleCols((t - lo) * B, B);
+      for (Index b = 0; b < B; ++b)
+        if (reset[t * B + b]) dstate.col(b).setZero();
+    }
+    // Fold this block into the weight gradients.
+    View<S> dxs = dx ? sub(*dx, 0, dx->rows(), lo * B, n * B) : dA;
+    this->input_gradients(p, g, slice(x, lo * B, n * B), cview(dA), 0, dx ? &dxs : nullptr, false);
+    this->zero_reset_columns(dA, reset + lo * B, n * B);
+    g[this->iWh_].noalias() += dA * sub(states, 0, H, lo * B, n * B).transpose();
   }
-  this->input_gradients(p, g, x, cview(dA), 0, dx, false);
-  this->zero_reset_columns(dA, reset, T * B);
-  g[this->iWh_].noalias() += dA * sub(states, 0, H, 0, T * B).transpose();
 }
 
 template class LstmCell<float>;

@@ -35,6 +35,11 @@ class Network {
   const Head<S>& head() const { return head_; }
   const std::shared_ptr<const ParamLayout>& layout() const { return layout_; }
 
+  // See Cell::backward_columns (a tuning knob; tests shrink it to exercise several blocks).
+  void set_backward_columns(Index columns) {
+    for (auto& c : cells_) c->set_backward_columns(columns);
+  }
+
   ParamBuffer<S> make_buffer() const { return ParamBuffer<S>(layout_); }  // zeros
   void init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const;
 

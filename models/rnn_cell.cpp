@@ -26,20 +26,26 @@ void RnnCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
                           View<S> dstate, View<S>* dx, Index T, Index B) const {
   const Index H = this->hidden_;
   const Matrix<S>& WhT = this->transposed_wh(p);
-  ensure_size(this->dA_, H, T * B);
-  View<S> dA = view(this->dA_, 0, H, 0, T * B);
-  for (Index t = T - 1; t >= 0; --t) {
-    const ConstView<S> h = sub(states, 0, H, (t + 1) * B, B);
-    auto da = dA.middleCols(t * B, B);
-    // tanh'(a) = 1 - h'^2.
-    da = (dh.middleCols(t * B, B) + dstate).cwiseProduct((S(1) - h.array().square()).matrix());
-    dstate.noalias() = WhT * da;
-    for (Index b = 0; b < B; ++b)
-      if (reset[t * B + b]) dstate.col(b).setZero();
+  const Index block = std::min(T, this->backward_block_steps(B));
+  ensure_size(this->dA_, H, block * B);
+  for (Index hi = T; hi > 0; hi -= block) {
+    const Index lo = std::max<Index>(0, hi - block), n = hi - lo;
+    View<S> dA = view(this->dA_, 0, H, 0, n * B);
+    for (Index t = hi - 1; t >= lo; --t) {
+      const ConstView<S> h = sub(states, 0, H, (t + 1) * B, B);
+      auto da = dA.middleCols((t - lo) * B, B);
+      // tanh'(a) = 1 - h'^2.
+      da = (dh.middleCols(t * B, B) + dstate).cwiseProduct((S(1) - h.array().square()).matrix());
+      dstate.noalias() = WhT * da;
+      for (Index b = 0; b < B; ++b)
+        if (reset[t * B + b]) dstate.col(b).setZero();
+    }
+    // Fold this block into the weight gradients.
+    View<S> dxs = dx ? sub(*dx, 0, dx->rows(), lo * B, n * B) : dA;
+    this->input_gradients(p, g, slice(x, lo * B, n * B), cview(dA), 0, dx ? &dxs : nullptr, false);
+    this->zero_reset_columns(dA, reset + lo * B, n * B);
+    g[this->iWh_].noalias() += dA * sub(states, 0, H, lo * B, n * B).transpose();
   }
-  this->input_gradients(p, g, x, cview(dA), 0, dx, false);
-  this->zero_reset_columns(dA, reset, T * B);
-  g[this->iWh_].noalias() += dA * sub(states, 0, H, 0, T * B).transpose();
 }
 
 template class RnnCell<float>;

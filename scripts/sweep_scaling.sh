@@ -4,7 +4,7 @@
 # result may not depend on how many runs execute beside it).
 #
 # Usage: scripts/sweep_scaling.sh [EXPERIMENT.yaml] [N]
-#   defaults: experiments/quickstart.yaml, N = number of CPUs (at least 2).
+#   defaults: experiments/scaling.yaml, N = number of CPUs (at least 2).
 #   TBPTT=path/to/tbptt overrides build/harness/tbptt. Output: results/scaling/jobs<J>/.
 # Assumes `tbptt run EXPERIMENT --jobs J --output DIR`.
 set -euo pipefail
@@ -12,7 +12,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 
-experiment=${1:-experiments/quickstart.yaml}
+experiment=${1:-experiments/scaling.yaml}
 n_jobs=${2:-$(nproc)}
 (( n_jobs < 2 )) && n_jobs=2
 tbptt=${TBPTT:-build/harness/tbptt}

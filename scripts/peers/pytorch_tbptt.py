@@ -74,10 +74,17 @@ def gate_rows(cell, hidden):
 
 
 def flops_per_token(cell, layers, inp, hidden, out):
-    """Training FLOPs per (step, lane): 3 x (cells forward + head forward), 2 x multiply-adds."""
+    """Training FLOPs per (step, lane), 2 per multiply-add, the formula of tbptt's
+    Network::train_flops_per_token: forward Wx x and Wh h per layer and the head; backward dWh and
+    dh (2x the recurrent product), dWx, dx above the first layer (the input needs no gradient),
+    and the head's dW and dh."""
     g = gate_rows(cell, hidden)
-    forward = 2 * g * (inp + hidden) + (layers - 1) * 2 * g * (hidden + hidden) + 2 * out * hidden
-    return 3 * forward
+    total = 6 * out * hidden
+    for layer in range(layers):
+        rec = 2 * g * hidden
+        inp_flops = 2 * g * (inp if layer == 0 else hidden)
+        total += 3 * rec + (2 if layer == 0 else 3) * inp_flops
+    return total
 
 
 def current_rss_bytes():

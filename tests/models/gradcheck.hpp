@@ -42,6 +42,7 @@ struct ProblemSpec {
   std::vector<std::pair<Index, Index>> resets;  // (step, lane) entries that start an episode
   std::vector<std::pair<Index, Index>> masked;  // (step, lane) entries with mask 0
   uint64_t seed = 1;
+  Index backward_columns = 0;  // > 0: Cell::set_backward_columns (several backward blocks)
 };
 
 inline std::string describe(const ProblemSpec& s) {
@@ -76,6 +77,7 @@ class GradProblem {
  public:
   explicit GradProblem(const ProblemSpec& s)
       : spec_(s), net_(model_spec(s)), p_(net_.make_buffer()), tape_(net_, s.T, s.B) {
+    if (s.backward_columns > 0) net_.set_backward_columns(s.backward_columns);
     Rng rng(s.seed);
     const Index n = s.T * s.B;
     for (Index i = 0; i < p_.flat().size(); ++i) p_.flat()(i) = rng.uniform(-0.5, 0.5);

@@ -104,4 +104,23 @@ TEST_CASE("tape backward accumulates parameter gradients and overwrites dx", "[g
   CHECK(dx == dx_once);  // overwritten, not accumulated
 }
 
+TEST_CASE("windows longer than one backward block match central differences", "[gradcheck]") {
+  // Backward folds the gate gradients into the weight gradients in blocks of
+  // backward_columns / B steps; with 6 columns and B = 3 a block is 2 steps, so T = 7 takes four
+  // blocks ([5, 7), [3, 5), [1, 3), [0, 1)), with resets inside a block and on a block boundary.
+  ProblemSpec s;
+  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.input = GENERATE(InputKind::dense, InputKind::tokens);
+  s.head = GENERATE(HeadKind::softmax_xent, HeadKind::mse);
+  s.layers = 2;
+  s.B = 3;
+  s.T = 7;
+  s.seed = 11;
+  s.backward_columns = 6;
+  s.resets = {{2, 1}, {3, 0}, {6, 2}};
+  s.masked = {{4, 1}};
+  require_window_gradients(s, 0);
+  require_window_gradients(s, 2);  // a sub-window starting inside a block
+}
+
 }  // namespace tbptt::test
