@@ -53,7 +53,7 @@ print(f"jobs 1: {t1:.2f} s   jobs {n}: {tn:.2f} s   speed-up {t1 / tn:.2f}x"
 if r1 is None or rn is None:
     print("no summary.csv: metrics not compared")
     sys.exit(0)
-timing = ("second", "time", "wall", "cpu", "tokens_per_second", "rss", "memory", "date", "host")
+timing = ("second", "time", "wall", "cpu", "tokens_per_second", "gflops", "rss", "memory", "date", "host")
 cols = [c for c in r1[0] if not any(w in c.lower() for w in timing)]
 key = lambda r: tuple(r.get(c, "") for c in cols)
 same = sorted(map(key, r1)) == sorted(map(key, rn))
