@@ -123,6 +123,15 @@ void Cell<S>::input_gradients(const ParamBuffer<S>& p, ParamBuffer<S>& g, const 
 }
 
 template <class S>
+void Cell<S>::fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, View<S> dA,
+                         ConstView<S> states, const uint8_t* reset, Index lo, Index n, Index B, View<S>* dx) const {
+  View<S> dxs = dx ? sub(*dx, 0, dx->rows(), lo * B, n * B) : dA;
+  input_gradients(p, g, slice(x, lo * B, n * B), cview(dA), 0, dx ? &dxs : nullptr, false);
+  zero_reset_columns(dA, reset + lo * B, n * B);
+  g[iWh_].noalias() += dA * sub(states, 0, hidden_, lo * B, n * B).transpose();
+}
+
+template <class S>
 void Cell<S>::zero_reset_columns(View<S> dA, const uint8_t* reset, Index n) {
   for (Index j = 0; j < n; ++j)
     if (reset[j]) dA.col(j).setZero();

@@ -96,6 +96,11 @@ class Cell {
   // at row0): dWx += dA x^T (or a scatter for tokens), db += rowsum(dA), dx (+)= Wx^T dA.
   void input_gradients(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x,
                        ConstView<S> dA, Index row0, View<S>* dx, bool accumulate_dx) const;
+  // Folds the gate gradients dA (G, n*B) of steps [lo, lo + n) into the weight gradients, for
+  // cells whose dA rows are those of both Wx and Wh (rnn, lstm): input side first, then Wh once
+  // the reset columns are zeroed. dx (all steps) receives the block's input gradient.
+  void fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, View<S> dA,
+                  ConstView<S> states, const uint8_t* reset, Index lo, Index n, Index B, View<S>* dx) const;
   // Zeroes the columns of dA at steps where a lane reset: the state entering those steps was the
   // constant zero, so Wh received no gradient there.
   static void zero_reset_columns(View<S> dA, const uint8_t* reset, Index n);

@@ -60,11 +60,7 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
       for (Index b = 0; b < B; ++b)
         if (reset[t * B + b]) dstate.col(b).setZero();
     }
-    // Fold this block into the weight gradients.
-    View<S> dxs = dx ? sub(*dx, 0, dx->rows(), lo * B, n * B) : dA;
-    this->input_gradients(p, g, slice(x, lo * B, n * B), cview(dA), 0, dx ? &dxs : nullptr, false);
-    this->zero_reset_columns(dA, reset + lo * B, n * B);
-    g[this->iWh_].noalias() += dA * sub(states, 0, H, lo * B, n * B).transpose();
+    this->fold_block(p, g, x, dA, states, reset, lo, n, B, dx);
   }
 }
 
