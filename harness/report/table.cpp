@@ -60,6 +60,7 @@ void mark_picks(ReportTable& t) {
   for (const auto& row : t.rows) baseline_of[row.setting] = &row;
   std::map<std::string, double> cheapest;  // baseline_setting -> least cost among eligible
   auto eligible = [&](const SettingRow& row) -> std::optional<double> {
+    if (row.baseline_setting.empty()) return std::nullopt;  // a run without a baseline
     auto base_it = baseline_of.find(row.baseline_setting);
     if (base_it == baseline_of.end()) return std::nullopt;
     const auto& base = *base_it->second;
@@ -125,7 +126,7 @@ ReportTable build_report(const std::vector<RunRecord>& runs, const ReportConfig&
       members.emplace_back();
     }
     SettingRow& row = t.rows[it->second];
-    row.is_baseline = row.is_baseline || r.is_baseline || r.setting == r.baseline_setting;
+    row.is_baseline = row.is_baseline || r.is_baseline;
     ++row.total;
     if (r.done && r.status == RunStatus::ok) ++row.ok;
     members[it->second].push_back(&r);
@@ -142,6 +143,7 @@ ReportTable build_report(const std::vector<RunRecord>& runs, const ReportConfig&
     }
   }
   for (auto& row : t.rows) {
+    if (row.baseline_setting.empty()) continue;  // a run without a baseline (baseline: none)
     auto base = index.find(row.baseline_setting);
     if (base == index.end()) continue;
     const SettingRow& b = t.rows[base->second];
