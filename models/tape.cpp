@@ -36,8 +36,10 @@ void Tape<S>::slide(Index keep) {
   TBPTT_CHECK(keep >= 0 && keep <= size_, "cannot keep " << keep << " of " << size_ << " stored steps");
   const Index B = lanes_, from = size_ - keep;
   if (from > 0) {
-    // Destination below source: a forward memmove of whole columns is safe.
-    auto move_cols = [B](auto* data, Index rows, Index col_from, Index cols) {
+    // Destination below source: a forward memmove of whole columns is safe. N.B. an empty
+    // matrix (the rnn's cache) has no storage at all: nothing to move, and memmove forbids null.
+    auto move_cols = [](auto* data, Index rows, Index col_from, Index cols) {
+      if (rows * cols == 0) return;
       std::memmove(data, data + col_from * rows, sizeof(*data) * static_cast<size_t>(rows * cols));
     };
     for (size_t l = 0; l < states_.size(); ++l) {
