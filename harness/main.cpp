@@ -55,7 +55,13 @@ void add_set_option(CLI::App& cmd, std::vector<std::string>& sets) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
-std::string setting_label(const RunSpec& spec) { return spec.setting.empty() ? "(single)" : spec.setting; }
+// A run's line in a run list: its setting, and its seed when the seed is swept (the setting
+// leaves the seed out, since it groups the seeds of one setting).
+std::string setting_label(const RunSpec& spec) {
+  std::string label = spec.setting.empty() ? "(single)" : spec.setting;
+  if (auto it = spec.swept.find("seed"); it != spec.swept.end()) label += " seed=" + it->second;
+  return label;
+}
 
 int command_validate(const std::string& file, const std::vector<std::string>& sets) {
   const Experiment e = load_experiment(file, sets);

@@ -50,7 +50,6 @@ class ParamBuffer {
       : layout_(std::move(layout)), data_(Vector<S>::Zero(layout_->size())) {}
 
   const ParamLayout& layout() const { return *layout_; }
-  const std::shared_ptr<const ParamLayout>& layout_ptr() const { return layout_; }
 
   Eigen::Map<Matrix<S>> operator[](Index i) {
     const auto& s = layout_->spec(i);
@@ -69,13 +68,6 @@ class ParamBuffer {
   const Vector<S>& flat() const { return data_; }
   void set_zero() { data_.setZero(); }
 
-  // A copy in another scalar type (e.g. float parameters checked in double).
-  template <class T>
-  ParamBuffer<T> cast() const {
-    ParamBuffer<T> out(layout_);
-    out.flat() = data_.template cast<T>();
-    return out;
-  }
 
  private:
   std::shared_ptr<const ParamLayout> layout_;

@@ -9,7 +9,6 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <exception>
-#include <limits>
 
 #include "harness/report/metric_names.hpp"
 #include "harness/train/evaluator.hpp"
@@ -52,8 +51,10 @@ class RunLoop {
     const TrainConfig& tc = config_.train;
     TbpttTrainer<float> trainer(net_, params_, tc, info_.max_episode_length, info_.aligned_episodes);
     auto stream = task_->stream(Split::train, tc.batch, Rng(config_.seed).split("train").next_u64());
-    const long long total = tc.tokens > 0 ? std::numeric_limits<long long>::max() : tc.updates;
-    LrSchedule schedule(tc.schedule, tc.optimizer.lr, tc.tokens > 0 ? tc.tokens / (tc.batch * std::max<Index>(1, tc.tbptt.k1)) : total);
+    // With a token budget, the number of updates (what a cosine schedule spans) is estimated
+    // from the chunk length: k1, or the episode for k1: full.
+    const Index chunk = tc.tbptt.k1 > 0 ? tc.tbptt.k1 : std::max<Index>(1, info_.max_episode_length);
+    LrSchedule schedule(tc.schedule, tc.optimizer.lr, tc.tokens > 0 ? tc.tokens / (tc.batch * chunk) : tc.updates);
     const double wall0 = wall_now(), cpu0 = thread_cpu_now();
     long long update = 0, tokens = 0, skipped = 0, clipped_total = 0, applied = 0;
     Window window;
