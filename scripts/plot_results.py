@@ -83,6 +83,8 @@ def classify(rows):
     for c in columns:
         if c in RUN_ID_COLUMNS or c in NOT_SWEPT:
             continue
+        if c.startswith("best."):  # best-so-far metrics, not settings
+            continue
         if "." in c or c in ("seed", "k1", "k2"):
             swept.append(c)
         elif any(isinstance(to_number(r.get(c)), float) for r in rows):
