@@ -132,9 +132,9 @@ void Cell<S>::fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Layer
 }
 
 template <class S>
-void Cell<S>::zero_reset_columns(View<S> dA, const uint8_t* reset, Index n) {
+void Cell<S>::zero_reset_columns(View<S> m, const uint8_t* reset, Index n) {
   for (Index j = 0; j < n; ++j)
-    if (reset[j]) dA.col(j).setZero();
+    if (reset[j]) m.col(j).setZero();
 }
 
 template <class S>

@@ -101,9 +101,9 @@ class Cell {
   // the reset columns are zeroed. dx (all steps) receives the block's input gradient.
   void fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, View<S> dA,
                   ConstView<S> states, const uint8_t* reset, Index lo, Index n, Index B, View<S>* dx) const;
-  // Zeroes the columns of dA at steps where a lane reset: the state entering those steps was the
-  // constant zero, so Wh received no gradient there.
-  static void zero_reset_columns(View<S> dA, const uint8_t* reset, Index n);
+  // Zeroes column j of m where reset[j] is set: the state entering such a step is the constant
+  // zero, so neither Wh (columns of dA) nor the state before it (columns of dstate) gets gradient.
+  static void zero_reset_columns(View<S> m, const uint8_t* reset, Index n);
   // Wh^T as a column-major copy (H, G), made once per backward window: the per-step product
   // Wh^T dA then runs as a plain GEMM, instead of re-packing the transposed Wh at every step
   // (measured with perf: that packing took about 8% of an LSTM update at H = 256).

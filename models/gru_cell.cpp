@@ -54,8 +54,7 @@ void GruCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
       d.middleRows(2 * H, H) = dan * r;                                // d hn
       dstate.noalias() = WhT * dA.block(0, (t - lo) * B, 3 * H, B);
       dstate.array() += dht * z;
-      for (Index b = 0; b < B; ++b)
-        if (reset[t * B + b]) dstate.col(b).setZero();
+      this->zero_reset_columns(dstate, reset + t * B, B);  // no gradient crosses a reset
     }
     // Fold this block into the weight gradients. bhn is used even at a reset step (hn = bhn
     // there), so it takes its gradient before the reset columns are zeroed.

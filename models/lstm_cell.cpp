@@ -57,8 +57,7 @@ void LstmCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Lay
       d.bottomRows(H) = dht * tc * o * (S(1) - o);                            // d a_o
       dc_next = (dc * f).matrix();
       dh_next.noalias() = WhT * dA.middleCols((t - lo) * B, B);
-      for (Index b = 0; b < B; ++b)
-        if (reset[t * B + b]) dstate.col(b).setZero();
+      this->zero_reset_columns(dstate, reset + t * B, B);  // no gradient crosses a reset
     }
     this->fold_block(p, g, x, dA, states, reset, lo, n, B, dx);
   }

@@ -37,8 +37,7 @@ void RnnCell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Laye
       // tanh'(a) = 1 - h'^2.
       da = (dh.middleCols(t * B, B) + dstate).cwiseProduct((S(1) - h.array().square()).matrix());
       dstate.noalias() = WhT * da;
-      for (Index b = 0; b < B; ++b)
-        if (reset[t * B + b]) dstate.col(b).setZero();
+      this->zero_reset_columns(dstate, reset + t * B, B);  // no gradient crosses a reset
     }
     this->fold_block(p, g, x, dA, states, reset, lo, n, B, dx);
   }
