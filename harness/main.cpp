@@ -100,7 +100,7 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     if (args.dry_run) return world.rank == 0 ? dry_run(e, options) : kExitOk;
 
     const Runner runner = [](const RunSpec& spec) { return execute_run(spec.config, spec.run_seed); };
-    const SweepResult r = run_sweep(e, options, runner);
+    const SweepOutcome r = run_sweep(e, options, runner);
     if (world.rank == 0) {
       std::cout << r.table_md << std::flush;
       std::cerr << r.output.string() << ": " << r.skipped << " runs already done, this invocation: "

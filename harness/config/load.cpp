@@ -77,7 +77,7 @@ Experiment load_experiment(const std::string& path, const std::vector<std::strin
   check_tree(tree, d, TreeMode::experiment);
   d.throw_if_any();
 
-  SweepResult sweep = expand_sweep(tree);
+  ExpandedSweep sweep = expand_sweep(tree);
   Experiment e;
   e.file = path;
   const ConfigNode* name = tree.find("name");

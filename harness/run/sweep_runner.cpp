@@ -55,7 +55,7 @@ SweepPlan plan_sweep(const Experiment& experiment, const SweepOptions& options) 
   return plan;
 }
 
-SweepResult run_sweep(const Experiment& experiment, const SweepOptions& options, const Runner& runner) {
+SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, const Runner& runner) {
   std::ostream& log = options.log ? *options.log : std::cerr;
   const MpiWorld world = mpi_world();
   const std::string start_time = iso_utc_now();
@@ -63,7 +63,7 @@ SweepResult run_sweep(const Experiment& experiment, const SweepOptions& options,
   // Every rank reads the same folder and reaches the same verdict, so all throw together.
   SweepPlan plan = plan_sweep(experiment, options);
   if (plan.conflict && !options.fresh) throw std::invalid_argument(plan.conflict_message);
-  SweepResult result;
+  SweepOutcome result;
   result.output = plan.output;
   ResultsDir dir(plan.output);
   mpi_barrier();  // everyone has read the folder before rank 0 changes it

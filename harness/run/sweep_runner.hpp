@@ -43,7 +43,7 @@ struct SweepPlan {
 // Reads the folder only (no file is touched). With `fresh`, todo is every run.
 SweepPlan plan_sweep(const Experiment& experiment, const SweepOptions& options);
 
-struct SweepResult {
+struct SweepOutcome {
   std::filesystem::path output;
   std::optional<std::filesystem::path> moved_to;  // where --fresh put the old folder
   size_t skipped = 0;      // already done before this invocation
@@ -55,6 +55,6 @@ struct SweepResult {
 
 // Plans, runs what is missing with `runner`, writes each run folder, then manifest and report.
 // Throws std::invalid_argument on a conflict without `fresh`.
-SweepResult run_sweep(const Experiment& experiment, const SweepOptions& options, const Runner& runner);
+SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options, const Runner& runner);
 
 }  // namespace tbptt

@@ -135,7 +135,7 @@ double run_cost(const RunConfig& c) {
   return tokens * h * h * static_cast<double>(c.model.layers) * gates * (1.0 + 2.0 * k2 / k1);
 }
 
-SweepResult expand_sweep(const ConfigNode& root) {
+ExpandedSweep expand_sweep(const ConfigNode& root) {
   ConfigNode base = root;
   base.erase("sweep");
   base.erase("baseline");
@@ -209,7 +209,7 @@ SweepResult expand_sweep(const ConfigNode& root) {
   d.throw_if_any();
 
   // Swept keys: the axes' leaves, then the baseline's other leaves.
-  SweepResult out;
+  ExpandedSweep out;
   std::vector<std::string> axis_leaves;
   for (const auto& a : axes)
     for (const ConfigNode* v : a.values) add_leaves(*v, a.path, axis_leaves);

@@ -26,14 +26,14 @@
 
 namespace tbptt {
 
-struct SweepResult {
+struct ExpandedSweep {
   std::vector<std::string> swept_keys;
   std::vector<RunSpec> runs;
 };
 
 // root: the whole experiment tree, already checked by check_tree (sweep: and baseline: are
 // checked here). Throws ConfigError.
-SweepResult expand_sweep(const ConfigNode& root);
+ExpandedSweep expand_sweep(const ConfigNode& root);
 
 // The estimated work of a run: tokens x hidden^2 x layers x gates x (1 + 2 k2/k1); tokens is
 // train.tokens, or updates x batch x k1 (full: the longest episode).

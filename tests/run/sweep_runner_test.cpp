@@ -46,7 +46,7 @@ TEST_CASE("a sweep writes every run folder, the manifest and the report", "[run]
   const fs::path dir = scratch_dir("straight") / "out";
   const Experiment e = fake_experiment(2, dir.string());
   CountingRunner runner;
-  const SweepResult r = run_sweep(e, quiet(2), std::ref(runner));
+  const SweepOutcome r = run_sweep(e, quiet(2), std::ref(runner));
   CHECK(r.schedule.ok == 6);
   CHECK(r.skipped == 0);
   for (const auto& spec : e.runs) {
@@ -100,7 +100,7 @@ TEST_CASE("a resumed sweep runs only the missing runs and ends with the same fil
   fs::remove(dir / "table.md");
 
   CountingRunner second;
-  const SweepResult r = run_sweep(e, quiet(2), std::ref(second));
+  const SweepOutcome r = run_sweep(e, quiet(2), std::ref(second));
   CHECK(r.skipped == 3);
   CHECK(second.counts() == std::map<std::string, int>{{"run-05-1", 1}, {"run-10-1", 1}, {"run-full-2", 1}});
   CHECK(results_of(dir) == results_of(straight));
@@ -117,7 +117,7 @@ TEST_CASE("fail-fast stops the sweep and a restart runs what was not run", "[run
   CountingRunner failing({"run-full-2"});
   SweepOptions o = quiet(1);
   o.fail_fast = true;
-  const SweepResult r = run_sweep(e, o, std::ref(failing));
+  const SweepOutcome r = run_sweep(e, o, std::ref(failing));
   CHECK(r.stopped);
   CHECK(r.failed_total == 1);
   CHECK(failing.total() == 2);
@@ -127,7 +127,7 @@ TEST_CASE("fail-fast stops the sweep and a restart runs what was not run", "[run
   CHECK(r.table_md.find("| k1=full (baseline) | 1/2 |") != std::string::npos);
 
   CountingRunner second;
-  const SweepResult again = run_sweep(e, quiet(1), std::ref(second));
+  const SweepOutcome again = run_sweep(e, quiet(1), std::ref(second));
   CHECK(again.skipped == 2);  // the failed run has its metrics.json: it is a result
   CHECK(second.total() == 4);
   CHECK(second.counts().count("run-full-2") == 0);
@@ -153,7 +153,7 @@ TEST_CASE("a changed experiment is refused unless --fresh, which keeps the old f
   SweepOptions fresh = quiet(2);
   fresh.fresh = true;
   CountingRunner rerun;
-  const SweepResult r = run_sweep(changed, fresh, std::ref(rerun));
+  const SweepOutcome r = run_sweep(changed, fresh, std::ref(rerun));
   REQUIRE(r.moved_to);
   CHECK(rerun.total() == 9);
   CHECK(snapshot(*r.moved_to) == before);
@@ -161,7 +161,7 @@ TEST_CASE("a changed experiment is refused unless --fresh, which keeps the old f
 
   // --fresh on the same experiment also starts over (the code may have changed, the ids not).
   CountingRunner same;
-  const SweepResult again = run_sweep(changed, fresh, std::ref(same));
+  const SweepOutcome again = run_sweep(changed, fresh, std::ref(same));
   REQUIRE(again.moved_to);
   CHECK(*again.moved_to != *r.moved_to);
   CHECK(same.total() == 9);
