@@ -16,7 +16,15 @@ build_dir=${1:-build}
 
 jobs=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
-cmake -S "$repo_root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "$@"
+launcher=()
+# ccache, when installed, makes rebuilds of unchanged files (another build folder, another
+# checkout of the same commit) nearly free; CCACHE_BASEDIR lets checkouts share the cache.
+if command -v ccache >/dev/null && [[ -z "${CMAKE_CXX_COMPILER_LAUNCHER:-}" ]]; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$(dirname "$repo_root")}
+fi
+
+cmake -S "$repo_root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" "$@"
 targets=()
 for t in ${TBPTT_TARGETS:-}; do targets+=(--target "$t"); done
 cmake --build "$build_dir" --parallel "$jobs" "${targets[@]}"
