@@ -1,9 +1,10 @@
 // The `tbptt` command: run, validate, report, list, trace, speed.
 // Only this file turns exceptions into messages and exit codes: 2 for bad input (ConfigError,
 // std::invalid_argument, command-line errors), 1 for failures (including a sweep with failed
-// runs), 0 otherwise. Messages go to stderr alone; config errors already read
+// runs), 128 + the signal for a sweep stopped by SIGINT or SIGTERM, 0 otherwise. Messages go to stderr alone; config errors already read
 // "FILE:LINE:COL: error: ...".
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include <filesystem>
 #include <iostream>
@@ -20,6 +21,8 @@
 #include "harness/report/manifest.hpp"
 #include "harness/run/execute.hpp"
 #include "harness/run/mpi.hpp"
+#include "harness/run/results_reporter.hpp"
+#include "harness/run/stop_signals.hpp"
 #include "harness/run/speed.hpp"
 #include "harness/run/sweep_runner.hpp"
 #include "harness/train/trace.hpp"
@@ -32,7 +35,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 
 struct RunArgs {
-  std::string file, output;
+  std::string file, output, shard;
   std::vector<std::string> sets;
   std::optional<int> jobs;
   bool dry_run = false, fresh = false, fail_fast = false;
@@ -88,6 +91,10 @@ int dry_run(const Experiment& e, const SweepOptions& options) {
 }
 
 int command_run(const RunArgs& args, int& argc, char**& argv) {
+  // Before MPI and OpenMP start threads, so that they all inherit the blocked signals.
+  StopSignals signals;
+  // A file size limit (ulimit -f) then fails the write with EFBIG and a message, not the process.
+  ::signal(SIGXFSZ, SIG_IGN);
   MpiSession mpi(argc, argv);
   const MpiWorld world = mpi_world();
   try {
@@ -97,6 +104,8 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     options.output = args.output;
     options.fresh = args.fresh;
     options.fail_fast = args.fail_fast;
+    options.shard = args.shard.empty() ? shard_from_environment() : std::optional<Shard>(parse_shard(args.shard));
+    if (options.shard && options.shard->count == 1) options.shard.reset();  // one shard: the whole sweep
     if (args.dry_run) return world.rank == 0 ? dry_run(e, options) : kExitOk;
 
     const Runner runner = [](const RunSpec& spec) { return execute_run(spec.config, spec.run_seed); };
@@ -108,6 +117,7 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
                 << " failed" << (world.size > 1 ? " (failed over all ranks)" : "")
                 << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
     }
+    if (r.signal != 0) return 128 + r.signal;  // the shell's convention for "ended by a signal"
     return r.failed_total > 0 || r.stopped ? kExitFailure : kExitOk;
   } catch (const std::exception& e) {
     if (world.size <= 1) throw;
@@ -137,7 +147,7 @@ int command_report(const ReportArgs& args) {
   const ResultsDir dir(args.dir);
   if (args.pivot.empty()) {
     if (!args.metric.empty()) throw std::invalid_argument("--metric is used with --pivot");
-    std::cout << write_report_files(dir) << std::flush;
+    std::cout << rebuild_report(dir) << std::flush;
     return kExitOk;
   }
   if (args.metric.empty()) throw std::invalid_argument("--pivot needs --metric NAME");
@@ -208,6 +218,9 @@ int main_impl(int argc, char** argv) {
   run->add_flag("--fresh", run_args.fresh, "Move the folder's old results aside and start over");
   run->add_flag("--fail-fast", run_args.fail_fast, "Start no new run after the first failed one");
   run->add_option("--output", run_args.output, "Results folder (default: run.output)");
+  run->add_option("--shard", run_args.shard,
+                  "I/N: run only shard I of N (job arrays; default: from SLURM_ARRAY_TASK_ID and "
+                  "SLURM_ARRAY_TASK_COUNT); `tbptt report DIR` merges the shards");
 
   std::string validate_file;
   std::vector<std::string> validate_sets;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages tbptt-bench needs, only those that are missing.
 #
-# Usage: scripts/setup.sh [--mpi] [--openblas]
-#   --mpi       also install Open MPI (openmpi-bin libopenmpi-dev) for -DTBPTT_MPI=ON.
+# Usage: scripts/setup.sh [--openblas]
+#   Open MPI (openmpi-bin libopenmpi-dev: -DTBPTT_MPI is on when it is found) and Slurm with
+#   munge (slurm-wlm munge: the one-node cluster of scripts/tests/slurm_array.sh) are installed
+#   by default, since the tests use them (the Slurm test runs its own daemons on its own ports).
 #   --openblas  also install OpenBLAS (libopenblas0-pthread). python3-torch only recommends it;
 #               without it torch runs on the reference BLAS, several times slower, which makes
 #               scripts/bench_vs_pytorch unfair to PyTorch. N.B. it becomes the system's
@@ -14,14 +16,14 @@ set -euo pipefail
 
 packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-torch
-          bible-kjv git)
+          bible-kjv git openmpi-bin libopenmpi-dev slurm-wlm munge)
 
 for arg in "$@"; do
   case "$arg" in
-    --mpi) packages+=(openmpi-bin libopenmpi-dev) ;;
+    --mpi) ;;  # kept for old habits: MPI is installed by default
     --openblas) packages+=(libopenblas0-pthread) ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "setup.sh: error: unknown option '$arg' (valid: --mpi, --openblas)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup.sh: error: unknown option '$arg' (valid: --openblas)" >&2; exit 2 ;;
   esac
 done
 

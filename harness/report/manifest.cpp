@@ -39,6 +39,8 @@ json make_manifest(const Experiment& experiment, const ManifestContext& context)
   m["end_time"] = context.end_time.empty() ? json(nullptr) : json(context.end_time);
   m["peak_rss_bytes"] = context.peak_rss_bytes;
   m["counts"] = context.counts;
+  m["status"] = context.status;
+  if (context.shards > 0) m["shards"] = context.shards;
   return m;
 }
 

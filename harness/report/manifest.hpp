@@ -1,7 +1,9 @@
 // manifest.json: what a results folder holds (the resolved experiment and its run list) and
 // where it came from (git commit, compiler and flags, CPU, cores, jobs, threads per run, ranks,
 // times, peak memory).
-// Written when a sweep starts (end_time null) and again when it ends.
+// Written when a sweep starts (end_time null, status "running") and again when it ends, with
+// status "complete" (every run has its metrics.json), "interrupted" (a stop signal), "stopped"
+// (--fail-fast) or "incomplete" (runs are missing for another reason, e.g. a shard not yet run).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -20,6 +22,8 @@ struct ManifestContext {
   std::string end_time;         // "" : still running (written as null)
   long long peak_rss_bytes = 0; // largest over the ranks
   nlohmann::json counts = nlohmann::json::object();  // e.g. {"ok": 3, "failed": 1, "missing": 0}
+  std::string status = "running";
+  int shards = 0;               // job-array shards writing the folder (0: none)
 };
 
 nlohmann::json make_manifest(const Experiment& experiment, const ManifestContext& context);

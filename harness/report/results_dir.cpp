@@ -236,12 +236,12 @@ std::vector<RunRecord> ResultsDir::read_records(const json& manifest) const {
   return records;
 }
 
-int ResultsDir::remove_stale_temp_files() const {
-  int removed = tbptt::remove_stale_temp_files(root_);
+int ResultsDir::remove_stale_temp_files(bool every_writer) const {
+  int removed = tbptt::remove_stale_temp_files(root_, every_writer);
   std::error_code ec;
   if (fs::is_directory(runs_path(), ec)) {
     for (const auto& entry : fs::directory_iterator(runs_path())) {
-      if (entry.is_directory()) removed += tbptt::remove_stale_temp_files(entry.path());
+      if (entry.is_directory()) removed += tbptt::remove_stale_temp_files(entry.path(), every_writer);
     }
   }
   return removed;

@@ -76,8 +76,9 @@ class ResultsDir {
   // Every run of the manifest, in manifest order, read from its metrics.json when it exists.
   std::vector<RunRecord> read_records(const nlohmann::json& manifest) const;
 
-  // Removes leftover temporary files of a killed writer (root and every run folder).
-  int remove_stale_temp_files() const;
+  // Removes leftover temporary files of killed writers (root and every run folder); see
+  // tbptt::remove_stale_temp_files for `every_writer`.
+  int remove_stale_temp_files(bool every_writer = true) const;
 
   // Renames the folder to "<root>.old-<UTC time>" (a numbered suffix if taken); returns the new
   // path. Used by `--fresh`: old results are kept, never deleted.

@@ -1,6 +1,7 @@
 #include "harness/run/mpi.hpp"
 
 #include <cstdlib>
+#include <initializer_list>
 
 #ifdef TBPTT_WITH_MPI
 #define OMPI_SKIP_MPICXX 1  // the C API only (the deprecated C++ bindings warn)
@@ -20,10 +21,20 @@ bool active() {
 }
 }  // namespace
 
+// Started by an MPI launcher (mpirun, or srun --mpi=pmix)? A plain `tbptt run` then skips
+// MPI_Init, which costs a fraction of a second and may start a helper daemon.
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+
 MpiSession::MpiSession(int& argc, char**& argv) {
-  if (!active()) {
+  if (!active() && launched_by_mpi()) {
     int provided = 0;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    // SERIALIZED: the run hand-out (mpi_queue.hpp) calls MPI from several threads, one at a time.
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
     owns_ = true;
   }
 }

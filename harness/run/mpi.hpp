@@ -1,6 +1,8 @@
 // Optional MPI (built with TBPTT_WITH_MPI): rank and size, and the few collectives a sweep needs.
 // Without MPI, or when MPI is not initialised, the world is one rank and every call is a no-op.
-// Only the main thread calls MPI (MPI_THREAD_FUNNELED); OpenMP workers never do.
+// MPI is initialised only when an MPI launcher started the process (mpirun, srun --mpi=pmix), with
+// MPI_THREAD_SERIALIZED: the collectives here are called by the main thread alone, the run
+// hand-out (mpi_queue.hpp) from several threads, one at a time.
 #pragma once
 
 namespace tbptt {

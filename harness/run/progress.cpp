@@ -24,10 +24,9 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
-Progress::Progress(ProgressStyle style, std::ostream& out, int total, double total_cost,
-                   std::string metric, std::string label)
-    : style_(style), out_(out), total_(total), total_cost_(total_cost), metric_(std::move(metric)),
-      label_(std::move(label)), start_(std::chrono::steady_clock::now()) {
+Progress::Progress(ProgressStyle style, std::ostream& out, std::string metric, std::string label)
+    : style_(style), out_(out), metric_(std::move(metric)), label_(std::move(label)),
+      start_(std::chrono::steady_clock::now()) {
   if (style_ == ProgressStyle::automatic) {
     style_ = ::isatty(STDERR_FILENO) ? ProgressStyle::terminal : ProgressStyle::lines;
   }
@@ -53,20 +52,20 @@ void Progress::redraw_locked() {
   line_open_ = true;
 }
 
-void Progress::started(const RunSpec&) {
+void Progress::begin(const SweepStart& start) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  total_ = static_cast<int>(start.todo);
+  total_cost_ = start.todo_cost;
+  start_ = std::chrono::steady_clock::now();
+}
+
+void Progress::run_started(const RunSpec&) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++running_;
   redraw_locked();
 }
 
-void Progress::skipped(const RunSpec& spec) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  --total_;
-  total_cost_ -= spec.cost;
-  redraw_locked();
-}
-
-void Progress::finished(const RunSpec& spec, const RunOutcome& outcome, double seconds) {
+void Progress::run_finished(const RunSpec& spec, const RunOutcome& outcome, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   --running_;
   ++done_;
@@ -96,7 +95,7 @@ void Progress::finished(const RunSpec& spec, const RunOutcome& outcome, double s
   }
 }
 
-void Progress::close() {
+void Progress::end(const SweepEnd&) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (line_open_) out_ << "\n" << std::flush;
   line_open_ = false;

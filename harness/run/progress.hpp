@@ -3,7 +3,8 @@
 // (ETA = elapsed x cost left / cost done, from RunSpec::cost; by run count if costs are 0),
 // with failed runs also printed as lines of their own. Otherwise one plain line per finished
 // run: "[12/40] <id> <setting> <status> <metric>=<value> <seconds>s" (failed: the reason).
-// All methods are safe to call from several threads.
+// A SweepReporter (reporter.hpp): the totals come from begin(). All methods are safe to call from
+// several threads.
 #pragma once
 
 #include <chrono>
@@ -11,22 +12,21 @@
 #include <ostream>
 #include <string>
 
-#include "harness/run/outcome.hpp"
-#include "harness/sweep/run_spec.hpp"
+#include "harness/run/reporter.hpp"
 
 namespace tbptt {
 
 enum class ProgressStyle { automatic, terminal, lines, none };  // automatic: isatty(stderr)
 
-class Progress {
+class Progress : public SweepReporter {
  public:
-  // `total` runs of summed cost `total_cost`; `label` prefixes every line (e.g. "[rank 1] ").
-  Progress(ProgressStyle style, std::ostream& out, int total, double total_cost, std::string metric,
-           std::string label = {});
-  void started(const RunSpec& spec);
-  void finished(const RunSpec& spec, const RunOutcome& outcome, double seconds);
-  void skipped(const RunSpec& spec);  // not run (fail-fast): only the count of what is left changes
-  void close();                       // ends the terminal line
+  // `metric` is shown per finished run ("": default_report_metric); `label` prefixes every line
+  // (e.g. "[rank 1] ").
+  Progress(ProgressStyle style, std::ostream& out, std::string metric, std::string label = {});
+  void begin(const SweepStart& start) override;  // total = start.todo, cost = start.todo_cost
+  void run_started(const RunSpec& spec) override;
+  void run_finished(const RunSpec& spec, const RunOutcome& outcome, double seconds) override;
+  void end(const SweepEnd& end) override;        // ends the terminal line
 
  private:
   void redraw_locked();
@@ -34,8 +34,8 @@ class Progress {
 
   ProgressStyle style_;
   std::ostream& out_;
-  int total_, done_ = 0, running_ = 0, failed_ = 0;
-  double total_cost_, done_cost_ = 0;
+  int total_ = 0, done_ = 0, running_ = 0, failed_ = 0;
+  double total_cost_ = 0, done_cost_ = 0;
   std::string metric_, label_;
   std::chrono::steady_clock::time_point start_;
   std::mutex mutex_;

@@ -3,12 +3,11 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <iostream>
-#include <mutex>
 #include <numeric>
 #include <stdexcept>
+
+#include "harness/run/stop_signals.hpp"
 
 namespace tbptt {
 
@@ -34,75 +33,89 @@ int resolve_jobs(int requested, const std::vector<RunSpec>& runs) {
   return std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(runs.size(), 1))));
 }
 
-ScheduleResult run_scheduled(const std::vector<RunSpec>& runs, const Runner& runner,
-                             const RunSink& sink, const SchedulerOptions& options) {
+LocalQueue::LocalQueue(const std::vector<RunSpec>& runs) : runs_(runs), order_(longest_first(runs)) {}
+
+long long LocalQueue::next() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (halted_.load() || stop_requested() || position_ >= order_.size()) return -1;
+  return static_cast<long long>(order_[position_++]);
+}
+
+size_t LocalQueue::handed_out() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return position_;
+}
+
+namespace {
+
+RunOutcome run_one(const Runner& runner, const RunSpec& spec) {
+  try {
+    return runner(spec);
+  } catch (const std::exception& e) {
+    RunOutcome outcome;
+    outcome.status = RunStatus::failed;
+    outcome.reason = e.what();
+    return outcome;
+  } catch (...) {
+    RunOutcome outcome;
+    outcome.status = RunStatus::failed;
+    outcome.reason = "unknown exception";
+    return outcome;
+  }
+}
+
+}  // namespace
+
+ScheduleResult run_queue(RunQueue& queue, const Runner& runner, SweepReporter& reporter,
+                         const SchedulerOptions& options) {
+  const std::vector<RunSpec>& runs = queue.runs();
   ScheduleResult result;
   result.jobs = resolve_jobs(options.jobs, runs);
-  const std::vector<size_t> order = longest_first(runs);
-  double total_cost = 0;
   bool nested = false;
-  for (const auto& r : runs) {
-    total_cost += r.cost;
-    nested = nested || r.config.threads > 1;
-  }
+  for (const auto& r : runs) nested = nested || r.config.threads > 1;
   if (nested && omp_get_max_active_levels() < 2) omp_set_max_active_levels(2);
 
-  Progress progress(options.progress, options.log ? *options.log : std::cerr,
-                    static_cast<int>(runs.size()), total_cost, options.metric, options.label);
-  std::atomic<bool> stop{false};
   std::mutex mutex;  // guards result
-
-  const long long n = static_cast<long long>(order.size());
-#pragma omp parallel for schedule(dynamic, 1) num_threads(result.jobs)
-  for (long long i = 0; i < n; ++i) {
-    const RunSpec& spec = runs[order[static_cast<size_t>(i)]];
-    if (stop.load()) {
-      progress.skipped(spec);
+#pragma omp parallel num_threads(result.jobs)
+  {
+    for (long long index = queue.next(); index >= 0; index = queue.next()) {
+      const RunSpec& spec = runs[static_cast<size_t>(index)];
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        result.order.push_back(spec.id);
+      }
+      reporter.run_started(spec);
+      const auto start = std::chrono::steady_clock::now();
+      RunOutcome outcome = run_one(runner, spec);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      try {
+        reporter.run_finished(spec, outcome, seconds);
+      } catch (const std::exception& e) {
+        outcome = unrecorded_outcome(e.what());
+      }
       std::lock_guard<std::mutex> lock(mutex);
-      ++result.not_run;
-      continue;
-    }
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      result.order.push_back(spec.id);
-    }
-    progress.started(spec);
-    const auto start = std::chrono::steady_clock::now();
-    RunOutcome outcome;
-    try {
-      outcome = runner(spec);
-    } catch (const std::exception& e) {
-      outcome = RunOutcome{};
-      outcome.status = RunStatus::failed;
-      outcome.reason = e.what();
-    } catch (...) {
-      outcome = RunOutcome{};
-      outcome.status = RunStatus::failed;
-      outcome.reason = "unknown exception";
-    }
-    try {
-      if (sink) sink(spec, outcome);
-    } catch (const std::exception& e) {
-      outcome.status = RunStatus::failed;
-      outcome.reason = std::string("could not write results: ") + e.what();
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    progress.finished(spec, outcome, seconds);
-    std::lock_guard<std::mutex> lock(mutex);
-    switch (outcome.status) {
-      case RunStatus::ok: ++result.ok; break;
-      case RunStatus::diverged: ++result.diverged; break;
-      case RunStatus::failed:
-        ++result.failed;
-        if (options.fail_fast) {
-          stop.store(true);
-          result.stopped = true;
-        }
-        break;
+      switch (outcome.status) {
+        case RunStatus::ok: ++result.ok; break;
+        case RunStatus::diverged: ++result.diverged; break;
+        case RunStatus::failed:
+          ++result.failed;
+          if (options.fail_fast) {
+            queue.halt();
+            result.stopped = true;
+          }
+          break;
+      }
     }
   }
-  progress.close();
+  return result;
+}
+
+ScheduleResult run_scheduled(const std::vector<RunSpec>& runs, const Runner& runner,
+                             SweepReporter& reporter, const SchedulerOptions& options) {
+  LocalQueue queue(runs);
+  ScheduleResult result = run_queue(queue, runner, reporter, options);
+  result.not_run = static_cast<int>(runs.size() - queue.handed_out());
   return result;
 }
 

@@ -1,15 +1,18 @@
 #include "harness/run/sweep_runner.hpp"
 
+#include <signal.h>
+
 #include <iostream>
-#include <map>
 #include <set>
 #include <stdexcept>
 
 #include "harness/report/machine.hpp"
-#include "harness/report/manifest.hpp"
-#include "harness/report/report_files.hpp"
 #include "harness/report/results_dir.hpp"
+#include "harness/run/folder_lock.hpp"
 #include "harness/run/mpi.hpp"
+#include "harness/run/mpi_queue.hpp"
+#include "harness/run/results_reporter.hpp"
+#include "harness/run/stop_signals.hpp"
 
 namespace tbptt {
 namespace fs = std::filesystem;
@@ -24,14 +27,39 @@ std::string conflict_text(const fs::path& dir, const Experiment& e, size_t only_
          " of its runs are new); use --fresh to move the old folder aside, or --output DIR";
 }
 
+fs::path output_of(const Experiment& experiment, const SweepOptions& options) {
+  const fs::path output = options.output.empty() ? fs::path(experiment.output) : fs::path(options.output);
+  if (output.empty()) throw std::invalid_argument("no output folder (set run.output or --output)");
+  return ResultsDir(output).root();
+}
+
+// Clears the abandon action however run_sweep leaves (it refers to locals).
+struct AbandonActionGuard {
+  ~AbandonActionGuard() { set_abandon_action({}); }
+};
+
+// The locks of this process on the folder (folder_lock.hpp): rank 0 of a whole sweep holds the
+// sweep lock exclusively; a shard holds it shared plus its own shard lock.
+struct Locks {
+  std::optional<FolderLock> sweep, shard;
+  void take(const fs::path& root, const std::optional<Shard>& s) {
+    sweep.emplace(root, kSweepLock, s ? FolderLock::Mode::shared : FolderLock::Mode::exclusive);
+    if (s) shard.emplace(root, std::string(kSweepLock) + "-shard-" + s->name(), FolderLock::Mode::exclusive);
+  }
+};
+
 }  // namespace
+
+std::string resume_note(const fs::path& output, int signal, size_t done, size_t total) {
+  const std::string name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal " + std::to_string(signal);
+  return output.string() + ": interrupted by " + name + ": " + std::to_string(done) + " of " + std::to_string(total) +
+         " runs done; run the same command again to resume (finished runs are kept, the others run)";
+}
 
 SweepPlan plan_sweep(const Experiment& experiment, const SweepOptions& options) {
   SweepPlan plan;
-  plan.output = options.output.empty() ? fs::path(experiment.output) : fs::path(options.output);
-  if (plan.output.empty()) throw std::invalid_argument("no output folder (set run.output or --output)");
+  plan.output = output_of(experiment, options);
   const ResultsDir dir(plan.output);
-  plan.output = dir.root();
 
   std::set<std::string> wanted;
   for (const auto& r : experiment.runs) wanted.insert(r.id);
@@ -44,7 +72,8 @@ SweepPlan plan_sweep(const Experiment& experiment, const SweepOptions& options) 
     plan.conflict_message = conflict_text(plan.output, experiment, only_stored, only_new);
   }
   plan.move_aside = options.fresh && (!stored.empty() || dir.has_manifest());
-  for (const auto& r : experiment.runs) {
+  const std::vector<RunSpec> runs = options.shard ? shard_runs(experiment.runs, *options.shard) : experiment.runs;
+  for (const auto& r : runs) {
     if (!plan.move_aside && dir.run_done(r.id)) {
       ++plan.done;
     } else {
@@ -59,12 +88,25 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
   std::ostream& log = options.log ? *options.log : std::cerr;
   const MpiWorld world = mpi_world();
   const std::string start_time = iso_utc_now();
+  if (options.shard && world.size > 1) {
+    throw std::invalid_argument("--shard: a sharded sweep runs one process per shard, not under MPI; use one or the other");
+  }
+  if (options.shard && options.fresh) {
+    throw std::invalid_argument("--fresh: not with --shard (shards share the folder); move the old folder aside before "
+                                "submitting the array");
+  }
+
+  // Lock before reading, so that the plan cannot change under us. Only rank 0 locks: the other
+  // ranks are part of the same sweep. A refusal on rank 0 ends every rank (main: mpi_abort).
+  SweepOutcome result;
+  result.output = output_of(experiment, options);
+  Locks locks;
+  if (world.rank == 0) locks.take(result.output, options.shard);
+  mpi_barrier();
 
   // Every rank reads the same folder and reaches the same verdict, so all throw together.
-  SweepPlan plan = plan_sweep(experiment, options);
+  const SweepPlan plan = plan_sweep(experiment, options);
   if (plan.conflict && !options.fresh) throw std::invalid_argument(plan.conflict_message);
-  SweepOutcome result;
-  result.output = plan.output;
   ResultsDir dir(plan.output);
   mpi_barrier();  // everyone has read the folder before rank 0 changes it
 
@@ -72,63 +114,96 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
   if (world.rank == 0) {
     if (plan.move_aside) {
       result.moved_to = dir.move_aside();
+      locks.shard.reset();
+      locks.sweep.reset();
+      locks.take(result.output, options.shard);
       log << "--fresh: moved the old results to " << result.moved_to->string() << "\n";
     } else if (dir.has_manifest()) {
       first_start = dir.read_manifest().value("first_start_time", "");
     }
-    fs::create_directories(dir.runs_path());
-    dir.remove_stale_temp_files();
-    ManifestContext context;
-    context.jobs = plan.jobs;
-    context.mpi_ranks = world.size;
-    context.start_time = start_time;
-    context.first_start_time = first_start;
-    dir.write_manifest(make_manifest(experiment, context));
   }
-  mpi_barrier();
+  const auto role = options.shard ? ResultsFolderReporter::Role::shard
+                    : world.rank == 0 ? ResultsFolderReporter::Role::whole
+                                      : ResultsFolderReporter::Role::runs_only;
+  ResultsFolderReporter results(dir, experiment, role, options.shard, first_start);
+  const ProgressStyle style =
+      world.size > 1 && options.progress == ProgressStyle::automatic ? ProgressStyle::lines : options.progress;
+  std::string label;
+  if (world.size > 1) label = "[rank " + std::to_string(world.rank) + "] ";
+  if (options.shard) label = "[shard " + options.shard->name() + "] ";
+  Progress progress(style, log, experiment.report.metric, label);
+  std::vector<SweepReporter*> chain_list = {&results, &progress};
+  chain_list.insert(chain_list.end(), options.reporters.begin(), options.reporters.end());
+  ReporterChain reporters(chain_list);
 
-  // This rank's share: round-robin over the longest-first order of what is left.
-  std::vector<RunSpec> mine;
-  const std::vector<size_t> order = longest_first(plan.todo);
-  for (size_t i = 0; i < order.size(); ++i) {
-    if (static_cast<int>(i % static_cast<size_t>(world.size)) == world.rank) mine.push_back(plan.todo[order[i]]);
-  }
+  SweepStart start;
+  start.experiment = &experiment;
+  start.todo = plan.todo.size();
+  for (const auto& r : plan.todo) start.todo_cost += r.cost;
+  start.done = plan.done;
+  start.jobs = plan.jobs;
+  start.ranks = world.size;
+  start.start_time = start_time;
+  reporters.begin(start);
+  mpi_barrier();  // the manifest exists and stale files are gone before any run folder is written
+
   result.skipped = plan.done;
+  const size_t share = plan.done + plan.todo.size();  // the runs of this invocation's shard or sweep
   if (world.rank == 0 && plan.done > 0) {
-    log << plan.output.string() << ": " << plan.done << " of " << experiment.runs.size()
-        << " runs already done, running " << plan.todo.size() << "\n";
+    log << plan.output.string() << ": " << plan.done << " of " << share << " runs"
+        << (options.shard ? " of shard " + options.shard->name() : std::string()) << " already done, running "
+        << plan.todo.size() << "\n";
   }
+
+  // SIGTERM or a second SIGINT: write what is complete, then the process exits (stop_signals.hpp).
+  AbandonActionGuard guard;
+  set_abandon_action([&](int signal) {
+    SweepEnd end;
+    end.signal = signal;
+    end.abandoned = true;
+    try {
+      reporters.end(end);
+    } catch (const std::exception& e) {
+      log << "could not write what is complete: " << e.what() << "\n";
+    }
+    if (world.rank == 0) {
+      size_t done = 0;
+      for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
+      log << resume_note(plan.output, signal, done, experiment.runs.size()) << "\n" << std::flush;
+    }
+  });
 
   SchedulerOptions sched;
   sched.jobs = options.jobs.value_or(experiment.jobs);
   sched.fail_fast = options.fail_fast;
-  sched.progress = world.size > 1 && options.progress == ProgressStyle::automatic ? ProgressStyle::lines
-                                                                                 : options.progress;
-  sched.log = &log;
-  sched.metric = experiment.report.metric;
-  if (world.size > 1) sched.label = "[rank " + std::to_string(world.rank) + "] ";
-  result.schedule = run_scheduled(
-      mine, runner, [&dir](const RunSpec& spec, const RunOutcome& outcome) { dir.write_run(spec, outcome); },
-      sched);
+  {
+    MpiQueue queue(plan.todo);
+    result.schedule = run_queue(queue, runner, reporters, sched);
+    queue.finish();
+  }
 
   result.failed_total = mpi_sum(result.schedule.failed);
   result.stopped = mpi_sum(result.schedule.stopped ? 1 : 0) > 0;
-  const long long peak = mpi_max(peak_rss_bytes());
-  mpi_barrier();
-  if (world.rank == 0) {
-    const nlohmann::json old = dir.read_manifest();
-    ManifestContext context;
-    context.jobs = result.schedule.jobs;
-    context.mpi_ranks = world.size;
-    context.start_time = start_time;
-    context.first_start_time = old.value("first_start_time", start_time);
-    context.end_time = iso_utc_now();
-    context.peak_rss_bytes = peak;
-    std::map<std::string, int> counts = {{"ok", 0}, {"diverged", 0}, {"failed", 0}, {"missing", 0}};
-    for (const auto& record : dir.read_records(old)) ++counts[record.done ? to_string(record.status) : "missing"];
-    context.counts = counts;
-    dir.write_manifest(make_manifest(experiment, context));
-    result.table_md = write_report_files(dir);
+  const long long finished =
+      mpi_sum(result.schedule.ok + result.schedule.diverged + result.schedule.failed);
+  result.signal = static_cast<int>(mpi_max(stop_signal()));
+  SweepEnd end;
+  end.ok = static_cast<int>(mpi_sum(result.schedule.ok));
+  end.diverged = static_cast<int>(mpi_sum(result.schedule.diverged));
+  end.failed = static_cast<int>(result.failed_total);
+  end.not_run = static_cast<int>(static_cast<long long>(plan.todo.size()) - finished);
+  end.fail_fast_stop = result.stopped;
+  end.signal = result.signal;
+  end.peak_rss_bytes = mpi_max(peak_rss_bytes());
+  result.schedule.not_run = end.not_run;
+  result.missing = end.not_run;
+  mpi_barrier();  // every rank's run folders are written
+  reporters.end(end);
+  result.table_md = results.table_md();
+  if (world.rank == 0 && result.signal != 0) {
+    size_t done = 0;
+    for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
+    log << resume_note(plan.output, result.signal, done, experiment.runs.size()) << "\n";
   }
   return result;
 }

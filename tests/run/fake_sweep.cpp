@@ -112,6 +112,7 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file()) continue;
+    if (entry.path().filename().string().rfind(".tbptt-lock", 0) == 0) continue;  // who held it, when
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream ss;
     ss << in.rdbuf();

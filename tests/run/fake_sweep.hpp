@@ -39,7 +39,8 @@ class CountingRunner {
 // the test program ends). Not thread-safe: call from the test thread.
 std::filesystem::path scratch_dir(const std::string& name);
 
-// Relative path -> content of every regular file under root (recursive).
+// Relative path -> content of every regular file under root (recursive), lock files aside (they
+// hold the pid and time of their last holder).
 std::map<std::string, std::string> snapshot(const std::filesystem::path& root);
 
 }  // namespace tbptt::test

@@ -1,33 +1,50 @@
 // The scheduler with a fake deterministic runner: every run exactly once, longest first,
-// the same results with 1 and 2 jobs, failures recorded without stopping, fail-fast.
+// the same results with 1 and 2 jobs, failures recorded without stopping, fail-fast, a stop
+// request, a reporter that cannot record a run.
 #include <catch2/catch.hpp>
 
 #include <mutex>
 #include <sstream>
 
 #include "fake_sweep.hpp"
+#include "harness/run/progress.hpp"
 #include "harness/run/scheduler.hpp"
+#include "harness/run/stop_signals.hpp"
 
 using namespace tbptt;
 using namespace tbptt::test;
 
 namespace {
 
-struct Collected {
+// A reporter that keeps every outcome, and counts starts.
+struct Collected : SweepReporter {
   std::mutex mutex;
   std::map<std::string, RunOutcome> outcomes;
-  RunSink sink() {
-    return [this](const RunSpec& spec, const RunOutcome& outcome) {
-      std::lock_guard<std::mutex> lock(mutex);
-      outcomes[spec.id] = outcome;
-    };
+  int started = 0;
+  void run_started(const RunSpec&) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    ++started;
+  }
+  void run_finished(const RunSpec& spec, const RunOutcome& outcome, double) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    outcomes[spec.id] = outcome;
+  }
+};
+
+// A reporter whose run_finished throws for one id (a run folder that cannot be written).
+struct ThrowingFor : SweepReporter {
+  std::string id;
+  int calls = 0;
+  explicit ThrowingFor(std::string bad) : id(std::move(bad)) {}
+  void run_finished(const RunSpec& spec, const RunOutcome&, double) override {
+    ++calls;
+    if (spec.id == id) throw std::runtime_error("disk full");
   }
 };
 
 SchedulerOptions quiet(int jobs) {
   SchedulerOptions o;
   o.jobs = jobs;
-  o.progress = ProgressStyle::none;
   return o;
 }
 
@@ -37,7 +54,7 @@ TEST_CASE("scheduler runs every run exactly once, longest first", "[run][schedul
   const Experiment e = fake_experiment(3, "unused");
   CountingRunner runner;
   Collected collected;
-  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), quiet(1));
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected, quiet(1));
   CHECK(r.jobs == 1);
   CHECK(r.ok == 9);
   CHECK(r.failed == 0);
@@ -53,8 +70,8 @@ TEST_CASE("scheduler gives the same outcomes with 1 and 2 jobs", "[run][schedule
   const Experiment e = fake_experiment(2, "unused");
   CountingRunner one_runner, two_runner;
   Collected one, two;
-  run_scheduled(e.runs, std::ref(one_runner), one.sink(), quiet(1));
-  const ScheduleResult r2 = run_scheduled(e.runs, std::ref(two_runner), two.sink(), quiet(2));
+  run_scheduled(e.runs, std::ref(one_runner), one, quiet(1));
+  const ScheduleResult r2 = run_scheduled(e.runs, std::ref(two_runner), two, quiet(2));
   CHECK(r2.jobs == 2);
   CHECK(two_runner.total() == 6);
   REQUIRE(one.outcomes.size() == two.outcomes.size());
@@ -68,7 +85,7 @@ TEST_CASE("a run that throws is recorded as failed and the sweep goes on", "[run
   const Experiment e = fake_experiment(2, "unused");
   CountingRunner runner({"run-10-1"});
   Collected collected;
-  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), quiet(2));
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected, quiet(2));
   CHECK(r.failed == 1);
   CHECK(r.ok == 5);
   CHECK_FALSE(r.stopped);
@@ -84,7 +101,7 @@ TEST_CASE("fail-fast starts no new run after the first failure", "[run][schedule
   Collected collected;
   SchedulerOptions o = quiet(1);
   o.fail_fast = true;
-  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected.sink(), o);
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), collected, o);
   CHECK(r.stopped);
   CHECK(r.failed == 1);
   CHECK(r.ok == 1);
@@ -92,20 +109,39 @@ TEST_CASE("fail-fast starts no new run after the first failure", "[run][schedule
   CHECK(runner.total() == 2);
 }
 
-TEST_CASE("a sink that throws turns the run into a failure", "[run][scheduler]") {
+TEST_CASE("a reporter that throws turns the run into a failure, shown as such by later reporters",
+          "[run][scheduler]") {
   const Experiment e = fake_experiment(1, "unused");
   CountingRunner runner;
-  int calls = 0;
-  const ScheduleResult r = run_scheduled(
-      e.runs, std::ref(runner),
-      [&](const RunSpec& spec, const RunOutcome&) {
-        ++calls;
-        if (spec.id == "run-05-1") throw std::runtime_error("disk full");
-      },
-      quiet(1));
-  CHECK(calls == 3);
+  ThrowingFor folder("run-05-1");
+  Collected display;
+  ReporterChain chain({&folder, &display});
+  const ScheduleResult r = run_scheduled(e.runs, std::ref(runner), chain, quiet(1));
+  CHECK(folder.calls == 3);
   CHECK(r.failed == 1);
   CHECK(r.ok == 2);
+  CHECK(display.started == 3);
+  REQUIRE(display.outcomes.size() == 3);
+  CHECK(display.outcomes.at("run-05-1").status == RunStatus::failed);
+  CHECK(display.outcomes.at("run-05-1").reason == "could not write results: disk full");
+  CHECK(display.outcomes.at("run-10-1").status == RunStatus::ok);
+}
+
+TEST_CASE("a stop request starts no new run", "[run][scheduler]") {
+  const Experiment e = fake_experiment(2, "unused");
+  CountingRunner runner;
+  // The first run asks to stop (as SIGINT would): it finishes, nothing else starts.
+  const Runner stopping = [&](const RunSpec& spec) {
+    request_stop(SIGINT);
+    return runner(spec);
+  };
+  Collected collected;
+  const ScheduleResult r = run_scheduled(e.runs, stopping, collected, quiet(1));
+  clear_stop_request();
+  CHECK(r.ok == 1);
+  CHECK(r.not_run == 5);
+  CHECK(r.order == std::vector<std::string>{"run-full-1"});
+  CHECK(collected.outcomes.size() == 1);
 }
 
 TEST_CASE("plain progress prints one line per finished run", "[run][scheduler]") {
@@ -113,12 +149,12 @@ TEST_CASE("plain progress prints one line per finished run", "[run][scheduler]")
   e.runs.resize(2);  // run-05-1 (cost 10), run-10-1 (cost 20)
   CountingRunner runner({"run-05-1"});
   std::ostringstream log;
-  SchedulerOptions o;
-  o.jobs = 1;
-  o.progress = ProgressStyle::lines;
-  o.log = &log;
-  o.metric = "loss";
-  run_scheduled(e.runs, std::ref(runner), {}, o);
+  Progress progress(ProgressStyle::lines, log, "loss");
+  SweepStart start;
+  start.todo = 2;
+  progress.begin(start);
+  run_scheduled(e.runs, std::ref(runner), progress, quiet(1));
+  progress.end({});
   std::istringstream in(log.str());
   std::string first, second;
   std::getline(in, first);

@@ -1,14 +1,23 @@
 // A sweep into a results folder: resume runs only what is missing and ends with the same files,
 // a changed experiment is refused unless --fresh (which keeps the old folder), no temporary
-// files are left, and `tbptt report` rebuilds the same report from the files alone.
+// files are left, and `tbptt report` rebuilds the same report from the files alone; shards merge
+// into the files of one process; a folder in use is refused; a stop request ends the sweep as
+// interrupted; clean-up spares live writers' files; extra reporters hear everything.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
 #include "fake_sweep.hpp"
 #include "harness/report/atomic_file.hpp"
 #include "harness/report/report_files.hpp"
+#include "harness/run/folder_lock.hpp"
+#include "harness/run/results_reporter.hpp"
+#include "harness/run/stop_signals.hpp"
 #include "harness/run/sweep_runner.hpp"
 
 using namespace tbptt;
@@ -174,4 +183,182 @@ TEST_CASE("a folder without a manifest but with foreign run folders is also refu
   CountingRunner runner;
   CHECK_THROWS_AS(run_sweep(fake_experiment(1, dir.string()), quiet(1), std::ref(runner)), std::invalid_argument);
   CHECK(runner.total() == 0);
+}
+
+TEST_CASE("two shards together write the files of one process, each run once", "[run][sweep][shard]") {
+  const fs::path whole = scratch_dir("shard-whole") / "out";
+  CountingRunner whole_runner;
+  run_sweep(fake_experiment(2, whole.string()), quiet(1), std::ref(whole_runner));
+
+  const fs::path dir = scratch_dir("shards") / "out";
+  const Experiment e = fake_experiment(2, dir.string());
+  std::map<std::string, int> runs;
+  for (int i = 0; i < 2; ++i) {
+    SweepOptions o = quiet(1);
+    o.shard = Shard{i, 2};
+    CountingRunner runner;
+    const SweepOutcome r = run_sweep(e, o, std::ref(runner));
+    CHECK(r.schedule.ok == 3);
+    for (const auto& [id, n] : runner.counts()) runs[id] += n;
+    CHECK(fs::is_regular_file(dir / "shards" / (o.shard->name() + ".json")));
+  }
+  CHECK(runs.size() == 6);
+  for (const auto& [id, n] : runs) CHECK(n == 1);
+  auto merged = results_of(dir);
+  auto one = results_of(whole);
+  for (const auto* name : {"shards/0-of-2.json", "shards/1-of-2.json"}) merged.erase(name);
+  CHECK(merged == one);
+  const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"));
+  CHECK(manifest["status"] == "complete");
+  CHECK(manifest["counts"]["ok"] == 6);
+  CHECK(manifest["shard_status"]["0-of-2"] == "complete");
+
+  SECTION("a restarted shard runs nothing; report merges the same table") {
+    SweepOptions o = quiet(1);
+    o.shard = Shard{1, 2};
+    CountingRunner again;
+    CHECK(run_sweep(e, o, std::ref(again)).skipped == 3);
+    CHECK(again.total() == 0);
+    fs::remove(dir / "table.md");
+    CHECK(rebuild_report(ResultsDir(dir)) == read_file(whole / "table.md"));
+  }
+  SECTION("--fresh with a shard is refused") {
+    SweepOptions o = quiet(1);
+    o.shard = Shard{0, 2};
+    o.fresh = true;
+    CountingRunner none;
+    CHECK_THROWS_AS(run_sweep(e, o, std::ref(none)), std::invalid_argument);
+  }
+}
+
+TEST_CASE("shards are disjoint, cover the runs, and parse from I/N or Slurm's variables", "[run][shard]") {
+  const Experiment e = fake_experiment(3, "unused");
+  std::map<std::string, int> seen;
+  double cost[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    for (const auto& spec : shard_runs(e.runs, Shard{i, 3})) {
+      ++seen[spec.id];
+      cost[i] += spec.cost;
+    }
+  }
+  CHECK(seen.size() == e.runs.size());
+  for (const auto& [id, n] : seen) CHECK(n == 1);
+  CHECK(cost[0] == 60);  // longest first, dealt round-robin: one run of each k1 per shard
+  CHECK(cost[2] == 60);
+  CHECK(parse_shard("1/4").index == 1);
+  CHECK(parse_shard("1/4").count == 4);
+  CHECK_THROWS_WITH(parse_shard("4/4"), "--shard: expected I/N with 0 <= I < N (e.g. 0/4), got \"4/4\"");
+  CHECK_THROWS_AS(parse_shard("1-4"), std::invalid_argument);
+  CHECK_THROWS_AS(parse_shard("-1/4"), std::invalid_argument);
+  ::setenv("SLURM_ARRAY_TASK_ID", "7", 1);
+  ::setenv("SLURM_ARRAY_TASK_MIN", "3", 1);
+  ::setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+  ::setenv("SLURM_ARRAY_TASK_COUNT", "4", 1);
+  const auto shard = shard_from_environment();
+  REQUIRE(shard);
+  CHECK(shard->index == 2);
+  CHECK(shard->count == 4);
+  ::setenv("SLURM_ARRAY_TASK_ID", "11", 1);  // (11 - 3) / 2 = 4: not below the count
+  CHECK_THROWS_AS(shard_from_environment(), std::invalid_argument);
+  for (const char* name : {"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "SLURM_ARRAY_TASK_COUNT"}) {
+    ::unsetenv(name);
+  }
+  CHECK_FALSE(shard_from_environment());
+}
+
+TEST_CASE("a folder in use is refused before anything is read or written", "[run][sweep][lock]") {
+  const fs::path dir = scratch_dir("locked") / "out";
+  const Experiment e = fake_experiment(1, dir.string());
+  CountingRunner first;
+  run_sweep(e, quiet(1), std::ref(first));
+  fs::remove_all(dir / "runs/run-05-1");
+  const auto before = snapshot(dir);
+  {
+    // Another holder (an open-file-description lock conflicts within one process too).
+    FolderLock other(dir, kSweepLock, FolderLock::Mode::exclusive);
+    CountingRunner second;
+    try {
+      run_sweep(e, quiet(1), std::ref(second));
+      FAIL("no FolderBusy");
+    } catch (const FolderBusy& busy) {
+      const std::string text = busy.what();
+      CHECK(text.rfind(dir.string() + ": in use by another tbptt process (pid ", 0) == 0);
+      CHECK(text.find("); wait until it ends, or use another --output") != std::string::npos);
+    }
+    CHECK(second.total() == 0);
+    CHECK(snapshot(dir) == before);
+    SweepOptions shard = quiet(1);
+    shard.shard = Shard{0, 2};
+    CHECK_THROWS_AS(run_sweep(e, shard, std::ref(second)), FolderBusy);
+  }
+  CountingRunner third;
+  run_sweep(e, quiet(1), std::ref(third));
+  CHECK(third.total() == 1);
+}
+
+TEST_CASE("a stop request ends the sweep as interrupted, with what is done written", "[run][sweep][signal]") {
+  const fs::path dir = scratch_dir("stopped") / "out";
+  const Experiment e = fake_experiment(2, dir.string());
+  CountingRunner counting;
+  const Runner stopping = [&](const RunSpec& spec) {
+    request_stop(SIGINT);  // as the first SIGINT would, during the first run
+    return counting(spec);
+  };
+  std::ostringstream log;
+  SweepOptions o = quiet(1);
+  o.log = &log;
+  const SweepOutcome r = run_sweep(e, o, stopping);
+  clear_stop_request();
+  CHECK(r.signal == SIGINT);
+  CHECK(counting.total() == 1);
+  CHECK(r.missing == 5);
+  const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"));
+  CHECK(manifest["status"] == "interrupted");
+  CHECK(manifest["end_time"].is_string());
+  CHECK(manifest["counts"]["missing"] == 5);
+  CHECK(read_file(dir / "table.md") == r.table_md);
+  CHECK(log.str().find(dir.string() + ": interrupted by SIGINT: 1 of 6 runs done; run the same command again to "
+                                      "resume") != std::string::npos);
+  CountingRunner resumed;
+  const SweepOutcome again = run_sweep(e, quiet(1), std::ref(resumed));
+  CHECK(again.signal == 0);
+  CHECK(resumed.total() == 5);
+  CHECK(nlohmann::json::parse(read_file(dir / "manifest.json"))["status"] == "complete");
+}
+
+TEST_CASE("clean-up spares the temporary files of live writers unless it holds the folder", "[run][lock]") {
+  const fs::path dir = scratch_dir("temps");
+  const std::string live = std::string(kTempPrefix) + std::to_string(::getpid()) + ".0." + host_name() + "~a.json";
+  // A reaped child's pid names a process that no longer exists.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const std::string dead = std::string(kTempPrefix) + std::to_string(child) + ".0." + host_name() + "~b.json";
+  const std::string remote = std::string(kTempPrefix) + "1.0.some-other-host~c.json";
+  for (const auto& name : {live, dead, remote}) std::ofstream(dir / name) << "{";
+  CHECK(remove_stale_temp_files(dir, /*every_writer=*/false) == 1);
+  CHECK(fs::exists(dir / live));
+  CHECK_FALSE(fs::exists(dir / dead));
+  CHECK(fs::exists(dir / remote));
+  CHECK(remove_stale_temp_files(dir, /*every_writer=*/true) == 2);
+}
+
+TEST_CASE("extra reporters hear the whole sweep once", "[run][sweep][reporter]") {
+  struct Recorder : SweepReporter {
+    std::mutex mutex;
+    std::vector<std::string> events;
+    void begin(const SweepStart& s) override { events.push_back("begin " + std::to_string(s.todo)); }
+    void run_started(const RunSpec&) override {}
+    void run_finished(const RunSpec& spec, const RunOutcome& o, double) override {
+      std::lock_guard<std::mutex> lock(mutex);
+      events.push_back(spec.id + " " + to_string(o.status));
+    }
+    void end(const SweepEnd& e) override { events.push_back("end " + std::to_string(e.ok) + " ok"); }
+  } recorder;
+  const fs::path dir = scratch_dir("reporters") / "out";
+  SweepOptions o = quiet(1);
+  o.reporters = {&recorder};
+  CountingRunner runner;
+  run_sweep(fake_experiment(1, dir.string()), o, std::ref(runner));
+  CHECK(recorder.events == std::vector<std::string>{"begin 3", "run-full-1 ok", "run-10-1 ok", "run-05-1 ok", "end 3 ok"});
 }

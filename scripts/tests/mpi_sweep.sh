@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# MPI: `mpirun -np 2 tbptt run` gives the same metrics and report as `--jobs 1`, every run once
+# over the ranks (rank 0 hands them out); a rank killed with SIGKILL mid-sweep loses only what it
+# was running, and the same mpirun again finishes the sweep with every file valid.
+#
+# Usage: scripts/tests/mpi_sweep.sh PATH/TO/tbptt
+# Exit 0 on success, 1 on a failed check, 77 (a skip for CTest) without mpirun or an MPI build.
+set -euo pipefail
+tbptt=$1
+source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
+if ! command -v mpirun >/dev/null; then echo "SKIP: no mpirun (apt-get install openmpi-bin libopenmpi-dev)"; exit 77; fi
+if ! ldd "$tbptt" | grep -q libmpi; then echo "SKIP: $tbptt was built without MPI (-DTBPTT_MPI=ON)"; exit 77; fi
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
+# Open MPI's own allocations are not ours to report (the ASan leg).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+mpi=(mpirun --oversubscribe --bind-to none -np 2)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+tiny_experiment "$work/tiny.yaml" 12
+"$tbptt" run "$work/tiny.yaml" --output "$work/one" --jobs 1 >/dev/null 2>"$work/one.err"
+"${mpi[@]}" "$tbptt" run "$work/tiny.yaml" --output "$work/two" --jobs 1 >"$work/two.out" 2>"$work/two.err" ||
+  { cat "$work/two.err" >&2; fail "mpirun -np 2 exited with $?"; }
+compare_results metrics "$work/one" "$work/two" || fail "mpirun -np 2 and --jobs 1 give different metrics"
+compare_results summary "$work/one" "$work/two" || fail "different summary.csv"
+compare_results valid "$work/two" || fail "the MPI results folder is not valid"
+/usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); sys.exit(m["mpi_ranks"] != 2)' \
+  "$work/two/manifest.json" || fail "manifest.json does not record 2 ranks"
+# Every run finished exactly once over both ranks: "[rank R] [k/6] <id> ..." lines.
+finished=$(grep -oE '^\[rank [01]\] \[[0-9]+/6\] [0-9a-f]{16}' "$work/two.err" | awk '{print $4}' | sort)
+[[ $(wc -l <<<"$finished") -eq 6 && $(uniq <<<"$finished" | wc -l) -eq 6 ]] ||
+  fail "runs finished over the ranks: $(tr '\n' ' ' <<<"$finished")"
+echo "mpirun -np 2: same metrics as --jobs 1; runs per rank: $(grep -oE '^\[rank [01]\]' "$work/two.err" | sort | uniq -c | tr '\n' ' ')"
+
+# A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
+tiny_experiment "$work/long.yaml" 2000
+"$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
+"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
+launcher=$!
+victim=""
+for _ in $(seq 200); do  # up to 10 s for the first finished run
+  if compgen -G "$work/long/runs/*/metrics.json" >/dev/null; then
+    for pid in $(pgrep -P "$launcher" || true); do
+      if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$pid; fi
+    done
+    [[ -n "$victim" ]] && break
+  fi
+  sleep 0.05
+done
+[[ -n "$victim" ]] || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill (did the sweep end too soon?)"; }
+done_before=$(compgen -G "$work/long/runs/*/metrics.json" | wc -l)
+kill -KILL "$victim"
+[[ $done_before -lt 6 ]] || fail "the sweep had ended before rank 1 was killed"
+status=0
+wait "$launcher" || status=$?
+[[ $status -ne 0 ]] || fail "mpirun exited 0 after a rank was killed"
+echo "killed rank 1 (pid $victim) after $done_before of 6 runs; mpirun exited with $status"
+"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/resume.err" ||
+  { cat "$work/resume.err" >&2; fail "the restarted mpirun failed"; }
+compare_results valid "$work/long" || fail "the resumed MPI folder is not valid"
+compare_results metrics "$work/long-one" "$work/long" || fail "the resumed MPI sweep has different metrics"
+grep -qE 'runs already done' "$work/resume.err" || fail "the restart did not resume"
+echo "restart: $(grep -oE '[0-9]+ of 6 runs already done' "$work/resume.err"), all 6 valid and equal to --jobs 1"
+echo "PASS"
