@@ -87,7 +87,7 @@ status=0
 echo "unwritable: $(cat "$work/nodir.err")"
 tiny_experiment "$work/quick.yaml" 12
 status=0
-(ulimit -f 8; exec "$tbptt" run "$work/quick.yaml" --output "$work/full" --jobs 1 >/dev/null 2>"$work/full.err") || status=$?
+(ulimit -f 3; exec "$tbptt" run "$work/quick.yaml" --output "$work/full" --jobs 1 >/dev/null 2>"$work/full.err") || status=$?
 [[ $status -eq 1 ]] && grep -q "cannot write .*: File too large" "$work/full.err" ||
   fail "file size limit: exit $status: $(cat "$work/full.err")"
 echo "size limit: exit 1, $(grep -m1 -o 'cannot write .*' "$work/full.err")"

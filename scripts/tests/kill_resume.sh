@@ -6,13 +6,13 @@
 # Usage: scripts/tests/kill_resume.sh PATH/TO/tbptt [KILLS]
 set -euo pipefail
 tbptt=$1
-kills=${2:-6}
+kills=${2:-8}
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-tiny_experiment "$work/tiny.yaml" 300
+tiny_experiment "$work/tiny.yaml" 4000
 "$tbptt" run "$work/tiny.yaml" --output "$work/straight" --jobs 2 >/dev/null 2>&1
 start=$(date +%s%N)
 "$tbptt" run "$work/tiny.yaml" --output "$work/timed" --jobs 2 >/dev/null 2>&1
@@ -22,8 +22,8 @@ landed=0
 for i in $(seq "$kills"); do
   "$tbptt" run "$work/tiny.yaml" --output "$work/killed" --jobs 2 >/dev/null 2>&1 &
   pid=$!
-  # A random moment within the first 80% of a whole sweep's time (the process start included).
-  delay_ms=$(( RANDOM % (sweep_ms * 8 / 10 + 1) ))
+  # A random moment within the first 40% of a whole sweep's time (the process start included).
+  delay_ms=$(( RANDOM % (sweep_ms * 4 / 10 + 1) ))
   sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true

@@ -39,7 +39,7 @@ stop_cluster() {
 trap stop_cluster EXIT
 
 mkdir -p "$base"/{munge,state,spool,log,etc,jobs,tmp}
-chmod 755 "$base/munge"  # munged refuses a socket folder others cannot enter
+chmod 755 "$base" "$base/munge"  # munged refuses a socket path others cannot enter
 dd if=/dev/urandom of="$base/munge/munge.key" bs=1 count=1024 status=none
 chmod 400 "$base/munge/munge.key"
 munged --key-file="$base/munge/munge.key" --socket="$base/munge/munge.socket" \
