@@ -113,8 +113,8 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     if (world.rank == 0) {
       std::cout << r.table_md << std::flush;
       std::cerr << r.output.string() << ": " << r.skipped << " runs already done, this invocation: "
-                << r.schedule.ok << " ok, " << r.schedule.diverged << " diverged, " << r.failed_total
-                << " failed" << (world.size > 1 ? " (failed over all ranks)" : "")
+                << r.ok_total << " ok, " << r.diverged_total << " diverged, " << r.failed_total
+                << " failed" << (world.size > 1 ? " (over " + std::to_string(world.size) + " ranks)" : std::string())
                 << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
     }
     if (r.signal != 0) return 128 + r.signal;  // the shell's convention for "ended by a signal"

@@ -188,8 +188,10 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
       mpi_sum(result.schedule.ok + result.schedule.diverged + result.schedule.failed);
   result.signal = static_cast<int>(mpi_max(stop_signal()));
   SweepEnd end;
-  end.ok = static_cast<int>(mpi_sum(result.schedule.ok));
-  end.diverged = static_cast<int>(mpi_sum(result.schedule.diverged));
+  result.ok_total = mpi_sum(result.schedule.ok);
+  result.diverged_total = mpi_sum(result.schedule.diverged);
+  end.ok = static_cast<int>(result.ok_total);
+  end.diverged = static_cast<int>(result.diverged_total);
   end.failed = static_cast<int>(result.failed_total);
   end.not_run = static_cast<int>(static_cast<long long>(plan.todo.size()) - finished);
   end.fail_fast_stop = result.stopped;

@@ -59,7 +59,7 @@ struct SweepOutcome {
   std::optional<std::filesystem::path> moved_to;  // where --fresh put the old folder
   size_t skipped = 0;      // already done before this invocation
   ScheduleResult schedule; // this rank's share
-  long long failed_total = 0;  // failed runs over all ranks
+  long long ok_total = 0, diverged_total = 0, failed_total = 0;  // finished runs over all ranks
   long long missing = 0;       // runs of this invocation's share not finished (stop, fail-fast)
   bool stopped = false;        // some rank stopped on fail-fast
   int signal = 0;              // the stop signal, 0 if none
