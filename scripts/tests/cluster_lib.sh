@@ -1,6 +1,8 @@
 # Shared by the cluster and fault tests (sourced, not run): a tiny experiment and checks.
 #   tiny_experiment FILE [UPDATES]   writes a 6-run sweep (copy task, rnn, k1 x seed) to FILE
 #   compare_results MODE A B / DIR   scripts/tests/compare_results.py (metrics, summary, valid)
+#   scratch                          sets $work to a new folder removed on exit
+#   fail MESSAGE                     prints "FAIL: MESSAGE" to stderr and exits 1
 # N.B. the caller sets -euo pipefail and $tbptt.
 tests_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -25,4 +27,14 @@ YAML
 
 compare_results() {
   /usr/bin/python3 "$tests_dir/compare_results.py" "$@"
+}
+
+scratch() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
 }

@@ -12,9 +12,7 @@
 set -euo pipefail
 tbptt=$1
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch
 manifest_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 wait_for_runs() {  # DIR N: until N runs of DIR are done (up to 20 s)
   for _ in $(seq 400); do

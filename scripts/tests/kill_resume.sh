@@ -8,9 +8,7 @@ set -euo pipefail
 tbptt=$1
 kills=${2:-8}
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch
 
 tiny_experiment "$work/tiny.yaml" 4000
 "$tbptt" run "$work/tiny.yaml" --output "$work/straight" --jobs 2 >/dev/null 2>&1

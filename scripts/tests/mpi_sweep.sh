@@ -15,9 +15,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS
 # Open MPI's own allocations are not ours to report (the ASan leg).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 mpi=(mpirun --oversubscribe --bind-to none -np 2)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch
 
 tiny_experiment "$work/tiny.yaml" 12
 "$tbptt" run "$work/tiny.yaml" --output "$work/one" --jobs 1 >/dev/null 2>"$work/one.err"

@@ -8,9 +8,7 @@
 set -euo pipefail
 tbptt=$1
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+scratch
 
 tiny_experiment "$work/tiny.yaml" 12
 "$tbptt" run "$work/tiny.yaml" --output "$work/one" --jobs 1 >/dev/null 2>&1
