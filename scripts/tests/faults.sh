@@ -3,7 +3,8 @@
 #  - SIGINT: no new run starts, the running one finishes, manifest (status interrupted, end time)
 #    and table.md are written, the exit code is 130 and the message says how to resume; the
 #    same command then finishes the sweep;
-#  - SIGTERM: the running run is abandoned at once, what is complete is written, exit 143;
+#  - SIGTERM, or SIGINT twice: the running run is abandoned at once, what is complete is
+#    written, exit 143 (130);
 #  - a second sweep on a folder in use is refused (exit 1) and writes nothing, the first is intact;
 #  - an output path that cannot be created, and a file size limit hit mid-write (as a full disk
 #    would), give a clear message and exit 1, never a corrupt table.
@@ -57,6 +58,17 @@ grep -q 'interrupted by SIGTERM: [0-9] of 6 runs done; run the same command agai
 echo "SIGTERM: exit 143, $(compgen -G "$work/term/runs/*/metrics.json" | wc -l) of 6 runs done"
 "$tbptt" run "$work/slow.yaml" --output "$work/term" --jobs 1 >/dev/null 2>&1 || fail "resume after SIGTERM failed"
 compare_results valid "$work/term" || fail "after SIGTERM and a resume the folder is not valid"
+
+# SIGINT twice: the second abandons the running run at once.
+"$tbptt" run "$work/slow.yaml" --output "$work/int2" --jobs 1 >/dev/null 2>"$work/int2.err" &
+pid=$!
+wait_for_runs "$work/int2" 1 || fail "no run finished"
+kill -INT "$pid"; sleep 0.05; kill -INT "$pid"
+status=0; wait "$pid" || status=$?
+[[ $status -eq 130 ]] && grep -q 'SIGINT: abandoning the runs in progress' "$work/int2.err" ||
+  fail "SIGINT twice: exit $status: $(cat "$work/int2.err")"
+[[ $(manifest_field "$work/int2/manifest.json" status) == interrupted ]] || fail "SIGINT twice: manifest status"
+echo "SIGINT twice: exit 130, abandoned, $(compgen -G "$work/int2/runs/*/metrics.json" | wc -l) of 6 runs done"
 
 # The lock: a second process on a folder in use refuses and writes nothing.
 tiny_experiment "$work/other.yaml" 20   # a different experiment, as in the issue
