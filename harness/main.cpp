@@ -1,8 +1,8 @@
 // The `tbptt` command: run, validate, report, list, trace, speed.
 // Only this file turns exceptions into messages and exit codes: 2 for bad input (ConfigError,
 // std::invalid_argument, command-line errors), 1 for failures (including a sweep with failed
-// runs), 128 + the signal for a sweep stopped by SIGINT or SIGTERM, 0 otherwise. Messages go to stderr alone; config errors already read
-// "FILE:LINE:COL: error: ...".
+// runs, or a results folder in use), 128 + the signal for a sweep stopped by SIGINT or SIGTERM,
+// 0 otherwise. Messages go to stderr alone; config errors already read "FILE:LINE:COL: error: ...".
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
