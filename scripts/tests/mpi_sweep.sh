@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MPI: `mpirun -np 2 tbptt run` gives the same metrics and report as `--jobs 1`, every run once
-# over the ranks (rank 0 hands them out); a rank killed with SIGKILL mid-sweep loses only what it
+# over the ranks (rank 0 hands them out), also with two threads per rank; a rank killed with SIGKILL mid-sweep loses only what it
 # was running, and the same mpirun again finishes the sweep with every file valid.
 #
 # Usage: scripts/tests/mpi_sweep.sh PATH/TO/tbptt
@@ -31,6 +31,13 @@ finished=$(grep -oE '^\[rank [01]\] \[[0-9]+/6\] [0-9a-f]{16}' "$work/two.err" |
 [[ $(wc -l <<<"$finished") -eq 6 && $(uniq <<<"$finished" | wc -l) -eq 6 ]] ||
   fail "runs finished over the ranks: $(tr '\n' ' ' <<<"$finished")"
 echo "mpirun -np 2: same metrics as --jobs 1; runs per rank: $(grep -oE '^\[rank [01]\]' "$work/two.err" | sort | uniq -c | tr '\n' ' ')"
+
+# Two threads per rank: several threads of a rank ask rank 0 for runs (MPI_THREAD_SERIALIZED).
+"${mpi[@]}" "$tbptt" run "$work/tiny.yaml" --output "$work/threads" --jobs 2 >/dev/null 2>"$work/threads.err" ||
+  { cat "$work/threads.err" >&2; fail "mpirun -np 2 --jobs 2 failed"; }
+compare_results metrics "$work/one" "$work/threads" || fail "mpirun -np 2 --jobs 2 and --jobs 1 give different metrics"
+compare_results valid "$work/threads" || fail "the MPI folder with 2 threads per rank is not valid"
+echo "mpirun -np 2 --jobs 2: same metrics as --jobs 1"
 
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
 tiny_experiment "$work/long.yaml" 2000
