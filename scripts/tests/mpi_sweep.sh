@@ -40,21 +40,23 @@ compare_results valid "$work/threads" || fail "the MPI folder with 2 threads per
 echo "mpirun -np 2 --jobs 2: same metrics as --jobs 1"
 
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
-tiny_experiment "$work/long.yaml" 2000
+tiny_experiment "$work/long.yaml" 6000
 "$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
 "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
 launcher=$!
 victim=""
-for _ in $(seq 200); do  # up to 10 s for the first finished run
-  if compgen -G "$work/long/runs/*/metrics.json" >/dev/null; then
-    for pid in $(pgrep -P "$launcher" || true); do
-      if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$pid; fi
-    done
-    [[ -n "$victim" ]] && break
-  fi
-  sleep 0.05
+for _ in $(seq 500); do  # up to 10 s for the ranks to start
+  for pid in $(pgrep -P "$launcher" || true); do
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$pid; fi
+  done
+  [[ -n "$victim" ]] && break
+  sleep 0.02
 done
-[[ -n "$victim" ]] || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill (did the sweep end too soon?)"; }
+[[ -n "$victim" ]] || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill"; }
+for _ in $(seq 1000); do  # then until the first run has finished
+  compgen -G "$work/long/runs/*/metrics.json" >/dev/null && break
+  sleep 0.01
+done
 done_before=$(compgen -G "$work/long/runs/*/metrics.json" | wc -l)
 kill -KILL "$victim"
 [[ $done_before -lt 6 ]] || fail "the sweep had ended before rank 1 was killed"
