@@ -88,7 +88,8 @@ void Progress::run_finished(const RunSpec& spec, const RunOutcome& outcome, doub
   line += secs;
 
   if (style_ == ProgressStyle::lines) {
-    out_ << line << "\n" << std::flush;
+    // One write per line: std::cerr is unbuffered, and under mpirun several ranks share it.
+    out_ << (line + "\n") << std::flush;
   } else {
     if (outcome.status != RunStatus::ok) out_ << "\r\x1b[K" << line << "\n";
     redraw_locked();

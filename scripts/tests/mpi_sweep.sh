@@ -9,7 +9,7 @@ set -euo pipefail
 tbptt=$1
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
 if ! command -v mpirun >/dev/null; then echo "SKIP: no mpirun (apt-get install openmpi-bin libopenmpi-dev)"; exit 77; fi
-if ! ldd "$tbptt" | grep -q libmpi; then echo "SKIP: $tbptt was built without MPI (-DTBPTT_MPI=ON)"; exit 77; fi
+if ! ldd "$tbptt" | grep libmpi >/dev/null; then echo "SKIP: $tbptt was built without MPI (-DTBPTT_MPI=ON)"; exit 77; fi
 
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
 # Open MPI's own allocations are not ours to report (the ASan leg).
@@ -47,7 +47,7 @@ launcher=$!
 victim=""
 for _ in $(seq 500); do  # up to 10 s for the ranks to start
   for pid in $(pgrep -P "$launcher" || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$pid; fi
+    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -x 'OMPI_COMM_WORLD_RANK=1' >/dev/null; then victim=$pid; fi
   done
   [[ -n "$victim" ]] && break
   sleep 0.02

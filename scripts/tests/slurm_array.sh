@@ -82,8 +82,8 @@ CONF
 export SLURM_CONF=$base/etc/slurm.conf
 slurmctld -f "$SLURM_CONF" -i
 slurmd -f "$SLURM_CONF"
-for _ in $(seq 100); do sinfo -h -o %T 2>/dev/null | grep -qx idle && break; sleep 0.2; done
-sinfo -h -o %T | grep -qx idle || fail "the node did not become idle"
+for _ in $(seq 100); do sinfo -h -o %T 2>/dev/null | grep -x idle >/dev/null && break; sleep 0.2; done
+sinfo -h -o %T | grep -x idle >/dev/null || fail "the node did not become idle"
 
 work=$base/jobs
 tiny_experiment "$work/tiny.yaml" 12
@@ -91,8 +91,8 @@ tiny_experiment "$work/tiny.yaml" 12
 cd "$work"
 job=$(TBPTT=$tbptt sbatch --parsable --array=0-1 "$repo_root/scripts/slurm/sweep_array.sbatch" \
         "$work/tiny.yaml" --output "$work/array") || fail "sbatch refused the job"
-for _ in $(seq 600); do squeue -h -j "$job" 2>/dev/null | grep -q . || break; sleep 0.1; done
-squeue -h -j "$job" 2>/dev/null | grep -q . && fail "job $job did not end within 60 s"
+for _ in $(seq 600); do squeue -h -j "$job" 2>/dev/null | grep . >/dev/null || break; sleep 0.1; done
+squeue -h -j "$job" 2>/dev/null | grep . >/dev/null && fail "job $job did not end within 60 s"
 for task in 0 1; do
   log="$work/tbptt-sweep-${job}_$task.log"
   [[ -f $log ]] || fail "no log of array task $task"
