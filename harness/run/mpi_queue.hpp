@@ -33,9 +33,8 @@ class MpiQueue : public RunQueue {
   // Rank 0: runs handed out over all ranks (elsewhere: by this rank).
   size_t handed_out() const;
 
-  struct State;
-
  private:
+  struct State;
   std::unique_ptr<State> state_;
 };
 
