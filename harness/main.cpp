@@ -82,7 +82,8 @@ int dry_run(const Experiment& e, const SweepOptions& options) {
   const SweepPlan plan = plan_sweep(e, options);
   if (plan.conflict && !options.fresh) throw std::invalid_argument(plan.conflict_message);
   if (plan.move_aside) std::cout << "--fresh would move " << plan.output.string() << " aside\n";
-  std::cout << plan.output.string() << ": " << e.runs.size() << " runs, " << plan.done << " done, "
+  std::cout << plan.output.string() << ": " << e.runs.size() << " runs, "
+            << (options.shard ? "shard " + options.shard->name() + ": " : std::string()) << plan.done << " done, "
             << plan.todo.size() << " to run with " << plan.jobs << " jobs\n";
   for (const auto& spec : plan.todo) {
     std::cout << spec.id << "  " << setting_label(spec) << (spec.is_baseline ? "  <- baseline" : "") << "\n";
