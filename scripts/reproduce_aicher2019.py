@@ -3,7 +3,8 @@
 The engine's `tbptt bias` computes, at fixed parameters and in double precision, the relative
 error ||g~(K) - g|| / ||g|| of the TBPTT(1, K) gradient g~(K) against full BPTT g over a
 200-step window, for K = 1..200 (harness/train/bias_probe.hpp). The linear fit of log10(error)
-against K uses the K whose error is above 1e-12, where rounding is not yet what is measured.
+against K uses K = 1 up to the first K whose error is 1e-12 or less: below that, rounding is
+what is measured.
 """
 
 import math
@@ -34,8 +35,12 @@ def run(ctx):
 
 
 def log_fit(errors):
-    """(slope, R^2) of log10(error) against K over the K whose error is above FLOOR."""
-    pts = [(k, math.log10(e)) for k, e in enumerate(errors, start=1) if e > FLOOR]
+    """(slope, R^2, points) of log10(error) against K, from K = 1 until the error first reaches FLOOR."""
+    pts = []
+    for k, e in enumerate(errors, start=1):
+        if e <= FLOOR:
+            break
+        pts.append((k, math.log10(e)))
     if len(pts) < 3:
         return math.nan, math.nan, len(pts)
     _, b, r2 = common.linear_fit([k for k, _ in pts], [y for _, y in pts])
