@@ -35,6 +35,7 @@ class Context:
     out: pathlib.Path     # this reproduction's results folder
     jobs: int
     quick: bool           # reduced size, for development and tests: the checks may fail
+    fresh: bool = False   # move earlier results of a changed experiment aside instead of refusing
 
     def run_experiment(self, experiment, sets=(), subdir=None):
         """Runs (or resumes) experiments/paper/<experiment> and returns its runs' metrics.json."""
@@ -43,6 +44,8 @@ class Context:
                "--jobs", str(self.jobs)]
         for s in sets:
             cmd += ["--set", s]
+        if self.fresh:
+            cmd.append("--fresh")
         # Exit 1 means some run failed (not diverged): still read what is there, the check says.
         rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
         if rc not in (0, 1):
