@@ -18,7 +18,7 @@ EXPERIMENT = "pascanu2013_clipping.yaml"
 
 
 def run(ctx):
-    sets = ["train.updates=1500", "eval.sequences=200", "eval.every=500", "sweep.seed=[1, 2]"] if ctx.quick else []
+    sets = ["train.updates=500", "eval.sequences=100", "eval.every=250", "sweep.seed=[1, 2]"] if ctx.quick else []
     rows = []
     for r in ctx.run_experiment(EXPERIMENT, sets):
         rows.append({"lr": float(r["swept"]["train.optimizer.lr"]), "clip": r["swept"]["train.clip.threshold"],
