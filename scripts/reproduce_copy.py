@@ -27,7 +27,12 @@ def run(ctx):
                      "loss": common.final(r, "loss"), "accuracy": common.final(r, "accuracy"),
                      "chance_loss": common.final(r, "chance_loss"),
                      "seconds_per_update": common.final(r, "train_seconds") / updates if updates else None})
-    return {"delay": DELAY, "length": 10, "rows": sorted(rows, key=lambda x: (x["k2"] != "full", x["k2"], x["seed"]))}
+    return {"delay": DELAY, "length": 10, "rows": rows}
+
+
+def order(row):
+    """Full BPTT first, then by window, then by seed."""
+    return (row["k2"] != "full", 0 if row["k2"] == "full" else int(row["k2"]), row["seed"])
 
 
 def label(row):
@@ -35,7 +40,7 @@ def label(row):
 
 
 def check(data):
-    rows, delay = data["rows"], data["delay"]
+    rows, delay = sorted(data["rows"], key=order), data["delay"]
     full = [r for r in rows if r["k2"] == "full"]
     short = [r for r in rows if r["k2"] != "full" and int(r["k2"]) <= delay + 10]
     checks = []
@@ -68,7 +73,7 @@ def plot(data, out_stem):
     plt = common.pyplot()
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
     names = []
-    for r in data["rows"]:
+    for r in sorted(data["rows"], key=order):
         if label(r) not in names:
             names.append(label(r))
     for i, name in enumerate(names):
