@@ -93,6 +93,7 @@ def plot(data, out_stem):
             ax2.scatter([x[i]] * len(g), [max(spike(r), 1e-1) for r in g], color=f"C{j}", s=12)
     ax1.set_xticks(range(len(lrs)))
     ax1.set_xticklabels([f"lr {lr}" for lr in lrs])
+    ax1.set_ylim(0, 5.5)
     ax1.set_ylabel("runs of 5: solved (filled), blown up (hatched)")
     ax1.legend(fontsize=8)
     ax2.set_yscale("log")
