@@ -11,14 +11,14 @@ double spectral_radius(const Matrix<double>& m) {
   return Eigen::EigenSolver<Eigen::MatrixXd>(m, false).eigenvalues().cwiseAbs().maxCoeff();
 }
 
+// Two layers of 12 units (gradcheck's model_spec), so that every gate block of both Wh is checked.
 ModelSpec spec_of(CellKind cell) {
-  ModelSpec m;
-  m.cell = cell;
-  m.input = 5;
-  m.hidden = 12;
-  m.output = 3;
-  m.layers = 2;
-  return m;
+  ProblemSpec s;
+  s.cell = cell;
+  s.layers = 2;
+  s.I = 5;
+  s.H = 12;
+  return model_spec(s);
 }
 
 }  // namespace
