@@ -1,4 +1,4 @@
-// The `tbptt` command: run, validate, report, list, trace, speed.
+// The `tbptt` command: run, validate, report, list, trace, speed, bias.
 // Only this file turns exceptions into messages and exit codes: 2 for bad input (ConfigError,
 // std::invalid_argument, command-line errors), 1 for failures (including a sweep with failed
 // runs, or a results folder in use), 128 + the signal for a sweep stopped by SIGINT or SIGTERM,
@@ -19,6 +19,7 @@
 #include "harness/report/report_files.hpp"
 #include "harness/report/results_dir.hpp"
 #include "harness/report/manifest.hpp"
+#include "harness/run/bias_command.hpp"
 #include "harness/run/execute.hpp"
 #include "harness/run/mpi.hpp"
 #include "harness/run/results_reporter.hpp"
@@ -171,6 +172,27 @@ int command_trace(const TraceArgs& args) {
   return kExitOk;
 }
 
+struct BiasArgs {
+  std::string file;
+  std::vector<std::string> sets;
+  long long length = 200, train_updates = 0;
+};
+
+// One JSON object per run of the experiment: its setting and its truncation-bias profile.
+int command_bias(const BiasArgs& args) {
+  const Experiment e = load_experiment(args.file, args.sets);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& spec : e.runs) {
+    nlohmann::json j = bias_profile_json(spec.config, args.length, args.train_updates);
+    j["id"] = spec.id;
+    j["setting"] = setting_label(spec);
+    j["swept"] = spec.swept;
+    out.push_back(std::move(j));
+  }
+  std::cout << out.dump(1) << "\n";
+  return kExitOk;
+}
+
 // Names on the command line; the SpeedSpec fields are set from them after parsing.
 struct SpeedNames {
   std::string cell = "lstm", optimizer = "sgd";
@@ -251,6 +273,14 @@ int main_impl(int argc, char** argv) {
   auto* speed = app.add_subcommand("speed", "Time the training loop on a synthetic workload (JSON)");
   add_speed_options(*speed, speed_spec, speed_names);
 
+  BiasArgs bias_args;
+  auto* bias = app.add_subcommand("bias", "Relative error of the TBPTT(1, K) gradient, K = 1..length, per run (JSON)");
+  bias->add_option("file", bias_args.file, "Experiment YAML file")->required();
+  bias->add_option("--length", bias_args.length, "Probe steps T")->check(CLI::PositiveNumber)->capture_default_str();
+  bias->add_option("--train-updates", bias_args.train_updates, "Updates of train.* before probing")
+      ->check(CLI::NonNegativeNumber)->capture_default_str();
+  add_set_option(*bias, bias_args.sets);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -268,6 +298,7 @@ int main_impl(int argc, char** argv) {
   }
   if (*trace) return command_trace(trace_args);
   if (*speed) return command_speed(speed_spec, speed_names);
+  if (*bias) return command_bias(bias_args);
   std::cout << app.help();
   return kExitOk;
 }

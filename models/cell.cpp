@@ -79,6 +79,8 @@ void Cell<S>::init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const {
   }
   if (spec.orthogonal_recurrent)
     for (Index g0 = 0; g0 < G; g0 += H) fill_orthogonal<S>(Wh.middleRows(g0, H), rng);
+  if (spec.spectral_radius > 0)
+    for (Index g0 = 0; g0 < G; g0 += H) scale_to_spectral_radius<S>(Wh.middleRows(g0, H), spec.spectral_radius);
   if (kind_ == CellKind::lstm) b.middleRows(H, H).array() += static_cast<S>(spec.forget_bias);
 }
 

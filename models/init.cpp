@@ -1,6 +1,9 @@
 #include "models/init.hpp"
 
+#include <Eigen/Eigenvalues>
 #include <Eigen/QR>
+
+#include "models/check.hpp"
 
 namespace tbptt {
 
@@ -27,9 +30,21 @@ void fill_orthogonal(Eigen::Ref<Matrix<S>> m, Rng& rng) {
   m = q.cast<S>();
 }
 
+template <class S>
+void scale_to_spectral_radius(Eigen::Ref<Matrix<S>> m, double radius) {
+  TBPTT_CHECK(m.rows() == m.cols(), "spectral radius of a " << m.rows() << "x" << m.cols() << " matrix");
+  // Eigenvalues in double whatever S: a float matrix would lose digits of rho before the rescale.
+  const Eigen::MatrixXd a = m.template cast<double>();
+  const double rho = Eigen::EigenSolver<Eigen::MatrixXd>(a, false).eigenvalues().cwiseAbs().maxCoeff();
+  TBPTT_CHECK(rho > 0, "cannot rescale a matrix with spectral radius 0 to " << radius);
+  m = (a * (radius / rho)).cast<S>();
+}
+
 template void fill_uniform<float>(Eigen::Ref<Matrix<float>>, double, Rng&);
 template void fill_uniform<double>(Eigen::Ref<Matrix<double>>, double, Rng&);
 template void fill_orthogonal<float>(Eigen::Ref<Matrix<float>>, Rng&);
 template void fill_orthogonal<double>(Eigen::Ref<Matrix<double>>, Rng&);
+template void scale_to_spectral_radius<float>(Eigen::Ref<Matrix<float>>, double);
+template void scale_to_spectral_radius<double>(Eigen::Ref<Matrix<double>>, double);
 
 }  // namespace tbptt

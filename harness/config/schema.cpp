@@ -98,6 +98,9 @@ std::vector<Field> make_fields() {
   f.push_back(bind(field("model.init.forget_bias", VT::number, "added to the LSTM forget-gate bias"),
                    [](RunConfig& c, const Value& v) { c.model.init.forget_bias = as_num(v); },
                    [](const RunConfig& c) { return Value(c.model.init.forget_bias); }));
+  f.push_back(bind(ranged(field("model.init.spectral_radius", VT::number, "if > 0: rescale each recurrent gate block to this spectral radius (Pascanu et al. 2013)"), 0, kBig),
+                   [](RunConfig& c, const Value& v) { c.model.init.spectral_radius = as_num(v); },
+                   [](const RunConfig& c) { return Value(c.model.init.spectral_radius); }));
 
   f.push_back(bind(ranged(field("train.batch", VT::integer, "lanes per batch"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.train.batch = as_int(v); },

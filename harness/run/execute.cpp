@@ -7,6 +7,7 @@
 #include "harness/run/execute.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -59,10 +60,16 @@ class RunLoop {
     long long update = 0, tokens = 0, skipped = 0, clipped_total = 0, applied = 0;
     Window window;
     RunOutcome out;
+    // Per-update gradient norms (for spikes: Pascanu et al. 2013) and the most steps the tape
+    // ever held (the memory of Williams & Peng 1990's cost model).
+    std::vector<double> norms;
+    Index peak_stored = 0;
     auto done = [&] { return tc.tokens > 0 ? tokens >= tc.tokens : update >= tc.updates; };
     while (!done()) {
       const UpdateStats s = trainer.update(*stream, schedule.lr(update));
       ++update;
+      peak_stored = std::max(peak_stored, trainer.tape().size());
+      if (!s.skipped) norms.push_back(s.grad_norm);
       tokens += s.steps * tc.batch;
       if (s.nonfinite) {
         if (tc.on_nonfinite == OnNonFinite::diverge) {
@@ -104,6 +111,13 @@ class RunLoop {
     f["flops_per_token"] = net_.train_flops_per_token();
     f["gflops"] = train_seconds > 0 ? net_.train_flops_per_token() * static_cast<double>(tokens) / train_seconds * 1e-9 : 0.0;
     f["activation_bytes"] = static_cast<double>(trainer.tape().bytes());
+    f["peak_stored_steps"] = static_cast<double>(peak_stored);
+    if (!norms.empty()) {
+      auto mid = norms.begin() + static_cast<std::ptrdiff_t>(norms.size() / 2);
+      std::nth_element(norms.begin(), mid, norms.end());
+      f["grad_norm_median"] = *mid;  // the upper median for an even count
+      f["grad_norm_max"] = *std::max_element(norms.begin(), norms.end());
+    }
     f["chance_loss"] = info_.chance_loss;
     for (const auto& [name, level] : info_.reference_levels) f["reference_" + name] = level;
     if (target_update_ >= 0) {
