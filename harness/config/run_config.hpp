@@ -42,7 +42,7 @@ struct TruncationConfig {
   bool scale_lr = true;
   // variable, randomized, adaptive: bounds on the drawn length / chosen k2; unset: per scheme
   // (variable: min 5, max k1 + 4 sd; randomized: min 1, max 8 mean; adaptive: min 1, max 4 k1).
-  std::optional<Index> min, max;
+  std::optional<Index> min{}, max{};
   // randomized (Tallec & Ollivier 2017): mean of the geometric truncation length, or a
   // user-given length distribution "w1 w2 ... wM" (weights of lengths 1..M).
   double mean = 10;
@@ -51,10 +51,10 @@ struct TruncationConfig {
   double delta = 0.1;
   Index every = 50;
   // Other toolkits' flags, under their own names (unset: the kind that needs one says so).
-  std::optional<Index> bptt, bptt_block, bptt_skip;       // rnnlm, faster_rnnlm
-  std::optional<Index> forward_length, backward_length;   // dl4j
-  std::optional<Index> timesteps;                         // keras stateful
-  std::optional<Index> truncated_bptt_steps;              // lightning 1.x
+  std::optional<Index> bptt{}, bptt_block{}, bptt_skip{};  // rnnlm, faster_rnnlm
+  std::optional<Index> forward_length{}, backward_length{};  // dl4j
+  std::optional<Index> timesteps{};                       // keras stateful
+  std::optional<Index> truncated_bptt_steps{};            // lightning 1.x
 };
 
 struct ClipConfig {
