@@ -45,7 +45,7 @@ TbpttTrainer<S>::TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, con
       grad_(net.make_buffer()),
       optimizer_(config.optimizer, net.layout()->size()),
       dh_(net.spec().hidden, tape_.capacity() * config.batch) {
-  TBPTT_CHECK(max_episode_length > 0 || (!policy_.config().k1.is_full() && !policy_.config().k2.is_full()),
+  TBPTT_CHECK(max_episode_length > 0 || !policy_.needs_episodes(),
               "k1: full and k2: full need a task with episodes (this task is one endless stream)");
 }
 

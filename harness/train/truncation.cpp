@@ -289,6 +289,18 @@ bool TruncationPolicy::random() const {
          (kind_ == TruncationKind::faster_rnnlm && period_ > 0);
 }
 
+bool TruncationPolicy::needs_episodes() const {
+  switch (kind_) {
+    case TruncationKind::variable:
+    case TruncationKind::randomized:
+      return false;
+    case TruncationKind::adaptive:
+      return c_.k1.is_full();
+    default:
+      return c_.k1.is_full() || c_.k2.is_full();
+  }
+}
+
 bool TruncationPolicy::wants_lag_profile() const {
   return kind_ == TruncationKind::adaptive && updates_ % c_.every == 0;
 }

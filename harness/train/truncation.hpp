@@ -86,6 +86,8 @@ class TruncationPolicy {
   // True when a plan may carry boundary weights or a learning-rate scale, or chunk lengths are
   // drawn: the trainer and the probe then take the general path.
   bool random() const;
+  // True when a window or chunk is `full` (an episode): the task must have episodes.
+  bool needs_episodes() const;
 
   // adaptive: the trainer asks before each update whether to measure the lag profile now, of how
   // many lags, and hands it over. Other kinds never want one.
