@@ -92,6 +92,9 @@ void apply(ConfigNode& tree, const std::vector<std::string>& parts, const Config
 // The value of a swept key as a table shows it: as written, else the canonical resolved value,
 // "-" when the run has no such setting.
 std::string leaf_text(const ConfigNode& tree, const std::string& key, const RunConfig& c) {
+  // A setting the run does not use (another truncation scheme's parameter) is not shown.
+  if (const Field* f = find_field(key); f != nullptr && f->relevant != nullptr && !f->relevant(c) && key != "train.tbptt.kind")
+    return "-";
   if (const ConfigNode* n = tree.find_path(split_path(key)); n != nullptr && n->is_scalar()) return n->text();
   if (key.rfind("task.", 0) == 0)
     if (auto it = c.task.params.find(key.substr(5)); it != c.task.params.end())
