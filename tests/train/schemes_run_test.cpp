@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "harness/config/error.hpp"
 #include "harness/config/experiment.hpp"
 #include "harness/run/execute.hpp"
 #include "harness/tasks/task.hpp"
@@ -93,4 +94,27 @@ TEST_CASE("runs of the drawn and adaptive schemes report their windows and fidel
   CHECK(c.final_metrics.at("k2_min") <= c.final_metrics.at("k2_mean"));
   CHECK(c.final_metrics.at("k2_mean") <= c.final_metrics.at("k2_max"));
   CHECK(c.curve.back().eval.count("fidelity_rel_err_sd") == 0);  // one probe: nothing is drawn
+}
+
+TEST_CASE("a scheme's bad parameters are refused with the file position before anything runs", "[truncation][config]") {
+  auto error_of = [](const std::string& tbptt) {
+    const std::string f = write_temp("tbptt_bad_scheme.yaml", "task: {kind: copy_stream}\nbaseline: none\ntrain:\n  tbptt: " + tbptt + "\n");
+    std::string what = "no error";
+    try {
+      load_experiment(f, {});
+    } catch (const ConfigError& e) {
+      what = e.what();
+    }
+    std::remove(f.c_str());
+    const size_t at = what.find(".yaml");
+    return at == std::string::npos ? what : what.substr(at + 5);
+  };
+  CHECK(error_of("{kind: dl4j, forward_length: 4}") == ":4:10: error: train.tbptt: kind dl4j needs backward_length >= 1");
+  CHECK(error_of("{kind: variable, k1: 8, min: 9, max: 4}") ==
+        ":4:10: error: train.tbptt: min and max must satisfy 1 <= min <= max, got 9 and 4");
+  CHECK(error_of("{kind: randomized, distribution: \"1 x 2\"}") ==
+        ":4:10: error: train.tbptt: distribution: expected \"geometric\" or numbers \"w1 w2 ... wM\", got \"1 x 2\"");
+  CHECK(error_of("{kind: adaptive, delta: 0.1}") == ":4:10: error: train.tbptt: kind adaptive needs k1 >= 1 on an endless stream");
+  CHECK(error_of("{kind: randomized, mean: 6}") == "no error");  // streams suit drawn chunks
+  CHECK(error_of("{kind: rnnlm, bptt: 5, bptt_block: 3}") == "no error");
 }
