@@ -16,11 +16,15 @@ Exit status: 0 all within tolerance, 1 some error above it (or a flag mismatch),
 Default tolerance: 1e-9 for a "double" trace, 1e-4 for a "float" one.
 
 Semantics (see docs of `tbptt trace`): state zero at the start and at every reset (no gradient
-crosses a reset); the update's window is the last k2 steps ending at the chunk's last step
-(k2 null: from the first step); chunk steps before the window still reach the head; window steps
-before the chunk are, with recompute false, the stored activations of their first run with the
-current weights in the backward products, and with recompute true re-run with the current
-weights from the stored state entering the window.
+crosses a reset); the update's window starts at its `window_first` step (traces without it: the
+last k2 steps ending at the chunk's last step, k2 null: from the first step) and ends at the
+chunk's last step; chunk steps before the window still reach the head; window steps before the
+chunk are, with recompute false, the stored activations of their first run with the current
+weights in the backward products, and with recompute true re-run with the current weights from
+the stored state entering the window. `boundary_weights` (one per chunk step, if present)
+multiply the gradient w.r.t. the state entering that step (a truncation scheme's reweighting,
+e.g. ARTBP's 1 / (1 - c_t), or faster-rnnlm's 0/1 pattern); `lr` (if present) is the update's
+learning rate (a variable-length scheme scales it).
 """
 
 import argparse
@@ -31,6 +35,21 @@ import sys
 torch = None  # imported in main(), so that the script can exit 77 without it
 
 KINDS = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+class ScaleGrad:
+    """Identity forward; the gradient flowing back is multiplied by w (built in main())."""
+    fn = None
+
+
+def scale_grad(x, w):
+    if x is None or w == 1.0:
+        return x
+    return ScaleGrad.fn.apply(x, w)
+
+
+def weighted_state(state, w):
+    return [(scale_grad(h, w), scale_grad(c, w)) for h, c in state]
 
 
 class TraceError(Exception):
@@ -82,6 +101,7 @@ class Trace:
         if self.input_kind not in ("dense", "tokens") or self.head not in ("softmax_xent", "mse"):
             raise TraceError(f"model: bad input_kind {self.input_kind!r} or head {self.head!r}")
         t = require(raw, "tbptt", "trace")
+        self.kind = t.get("kind", "fixed")
         self.k1, self.k2 = t.get("k1"), t.get("k2")
         self.recompute = bool(t.get("recompute", False))
         self.reduction = t.get("loss_reduction", "mean")
@@ -234,10 +254,18 @@ class Reference:
     def state_before(self, t):
         return zero_state(self.trace) if t == 0 else self.after[t - 1]
 
-    def update_loss(self, P, begin, end):
+    def update_loss(self, P, begin, end, window_first=None, weights=None):
         """Loss of the update whose chunk is steps [begin, end), built on the params P."""
         tr = self.trace
-        ws = 0 if tr.k2 is None else max(0, end - int(tr.k2))
+        if window_first is not None:
+            ws = int(window_first)
+        else:
+            ws = 0 if tr.k2 is None else max(0, end - int(tr.k2))
+        weights = weights or []
+
+        def weighted(t, state):  # the boundary entering step t, inside the window
+            j = t - begin
+            return weighted_state(state, float(weights[j])) if t > ws and 0 <= j < len(weights) else state
         total = torch.zeros((), dtype=torch.float64)
         count = 0
         if ws < begin:  # the window reaches back before the chunk
@@ -259,6 +287,7 @@ class Reference:
                 total, count = total + loss, count + n
             first_graph = ws
         for t in range(first_graph, end):
+            state = weighted(t, state)
             state, h_top, rec = model_step(tr, P, t, state)
             self.after[t], self.records[t] = detach_state(state), rec
             loss, n = step_loss(tr, P, t, h_top)
@@ -343,7 +372,10 @@ def check_trace(trace, verbose=False):
                 p.copy_(before[n])
         for p in leaves.values():
             p.grad = None
-        loss, count = ref.update_loss(leaves, begin, end)
+        if int(up.get("chunk_first", begin)) != begin or int(up.get("chunk_last", end - 1)) != end - 1:
+            problems.append(f"update {u}: chunk_first/chunk_last {up.get('chunk_first')}/{up.get('chunk_last')} "
+                            f"do not match the steps ({begin}, {end}]")
+        loss, count = ref.update_loss(leaves, begin, end, up.get("window_first"), up.get("boundary_weights"))
         skipped = loss is None
         if skipped:
             grads = {n: torch.zeros_like(p) for n, p in leaves.items()}
@@ -373,6 +405,9 @@ def check_trace(trace, verbose=False):
         if not skipped:
             for n, p in leaves.items():
                 p.grad = grads[n]
+            if "lr" in up:
+                for group in opt.param_groups:
+                    group["lr"] = float(up["lr"])
             opt.step()
         after = named_tensors(require(up, "params_after", f"updates[{u}]"),
                               f"updates[{u}].params_after")
@@ -412,6 +447,18 @@ def main(argv=None):
     torch = torch_module
     torch.set_num_threads(1)
 
+    class _Scale(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.w = w
+            return x.clone()
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.w, None
+
+    ScaleGrad.fn = _Scale
+
     failed, malformed, overall = False, False, 0.0
     for path in args.traces:
         try:
@@ -423,7 +470,7 @@ def main(argv=None):
             continue
         tol = args.tol if args.tol is not None else (1e-9 if trace.precision == "double" else 1e-4)
         k = lambda v: "full" if v is None else v
-        print(f"{path}: {trace.cell} L={trace.layers} H={trace.hidden} {trace.precision} "
+        print(f"{path}: {trace.cell} L={trace.layers} H={trace.hidden} {trace.precision} {trace.kind} "
               f"TBPTT({k(trace.k1)}, {k(trace.k2)}){' recompute' if trace.recompute else ''} "
               f"{trace.optimizer.get('kind')} clip={trace.clip.get('kind', 'none')}, "
               f"{len(trace.updates)} updates")

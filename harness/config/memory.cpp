@@ -6,6 +6,8 @@
 #include <atomic>
 #include <cstdio>
 
+#include "harness/train/truncation.hpp"
+
 namespace tbptt {
 namespace {
 
@@ -17,9 +19,8 @@ uint64_t gates(CellKind c) { return c == CellKind::rnn ? 1 : c == CellKind::gru 
 
 MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info) {
   MemoryEstimate e;
-  const Index k1 = c.train.tbptt.k1 == 0 ? info.max_episode_length : c.train.tbptt.k1;
-  const Index k2 = c.train.tbptt.k2 == 0 ? info.max_episode_length : c.train.tbptt.k2;
-  e.window = std::max<Index>(1, std::max(k1, k2));
+  // The steps the tape holds are the truncation policy's decision (harness/train/truncation.hpp).
+  e.window = TruncationPolicy(c.train.tbptt, info.max_episode_length, info.aligned_episodes, 0).tape_capacity();
   const uint64_t H = static_cast<uint64_t>(c.model.hidden);
   const uint64_t G = gates(c.model.cell) * H;
   uint64_t params = 0;

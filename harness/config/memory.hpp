@@ -1,7 +1,7 @@
 // Refusing settings that cannot fit in memory, before anything is allocated.
 //
-// Estimate (float32 runs): the activation ring holds max(k1, k2) steps (the task's longest
-// episode for `full`) of B lanes, per layer about 7 values per hidden unit (LSTM: h, c and the
+// Estimate (float32 runs): the activation ring holds the truncation policy's tape capacity (fixed:
+// max(k1, k2) steps, the task's longest episode for `full`) of B lanes, per layer about 7 values per hidden unit (LSTM: h, c and the
 // four gates, plus the incoming gradient), plus dense inputs; the parameters are held 4 times
 // (weights, gradients, two optimizer moments):
 //   bytes = 4 * batch * window * (layers * 7 * hidden + dense input width) + 16 * parameters
@@ -16,7 +16,7 @@
 namespace tbptt {
 
 struct MemoryEstimate {
-  Index window = 0;          // steps held: max(k1, k2), full -> max_episode_length
+  Index window = 0;          // steps held: TruncationPolicy::tape_capacity()
   uint64_t parameters = 0;   // count of trainable values
   uint64_t bytes = 0;
 };

@@ -49,4 +49,19 @@ const char* to_string(OnNonFinite k) {
   return "?";
 }
 
+const char* to_string(TruncationKind k) {
+  switch (k) {
+    case TruncationKind::fixed: return "fixed";
+    case TruncationKind::variable: return "variable";
+    case TruncationKind::randomized: return "randomized";
+    case TruncationKind::adaptive: return "adaptive";
+    case TruncationKind::rnnlm: return "rnnlm";
+    case TruncationKind::faster_rnnlm: return "faster_rnnlm";
+    case TruncationKind::dl4j: return "dl4j";
+    case TruncationKind::keras: return "keras";
+    case TruncationKind::lightning: return "lightning";
+  }
+  return "?";
+}
+
 }  // namespace tbptt

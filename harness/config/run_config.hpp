@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "harness/config/window.hpp"
 #include "harness/tasks/task.hpp"
 #include "models/init.hpp"
 #include "models/network.hpp"
@@ -17,18 +18,43 @@ enum class OptimizerKind { sgd, adam, rmsprop };
 enum class ScheduleKind { constant, step, cosine, plateau };
 enum class LossReduction { mean, sum };
 enum class OnNonFinite { diverge, skip };
+// The truncation schemes (harness/train/truncation.hpp). The last five are other toolkits'
+// flags, each mapped to the scheme with the same semantics (experiments/SCHEMA.md).
+enum class TruncationKind { fixed, variable, randomized, adaptive, rnnlm, faster_rnnlm, dl4j, keras, lightning };
 
 const char* to_string(ClipKind);
 const char* to_string(OptimizerKind);
 const char* to_string(ScheduleKind);
 const char* to_string(LossReduction);
 const char* to_string(OnNonFinite);
+const char* to_string(TruncationKind);
 
+// train.tbptt: which truncation scheme and its parameters. The members a scheme does not use are
+// ignored (and left out of the run id). harness/train/truncation.hpp documents each scheme.
 struct TruncationConfig {
-  Index k1 = 0;  // 0 means full: one update per (aligned) episode
-  Index k2 = 0;  // 0 means full: back to each lane's last reset
+  Window k1 = Window::full();  // fixed, variable (base length k), adaptive: chunk length
+  Window k2 = Window::full();  // fixed: steps back-propagated (full: to each lane's last reset)
   bool recompute = false;
   LossReduction loss_reduction = LossReduction::mean;
+  TruncationKind kind = TruncationKind::fixed;
+  // variable (Merity et al. 2018): base k1 w.p. p else k1/2, then normal(base, sd), in [min, max].
+  double p = 0.95, sd = 5;
+  bool scale_lr = true;
+  // variable, randomized, adaptive: bounds on the drawn length / chosen k2; unset: per scheme
+  // (variable: min 5, max k1 + 4 sd; randomized: min 1, max 8 mean; adaptive: min 1, max 4 k1).
+  std::optional<Index> min{}, max{};
+  // randomized (Tallec & Ollivier 2017): mean of the geometric truncation length, or a
+  // user-given length distribution "w1 w2 ... wM" (weights of lengths 1..M).
+  double mean = 10;
+  std::string distribution = "geometric";
+  // adaptive (Aicher et al. 2019): relative-bias tolerance, updates between re-estimates.
+  double delta = 0.1;
+  Index every = 50;
+  // Other toolkits' flags, under their own names (unset: the kind that needs one says so).
+  std::optional<Index> bptt{}, bptt_block{}, bptt_skip{};  // rnnlm, faster_rnnlm
+  std::optional<Index> forward_length{}, backward_length{};  // dl4j
+  std::optional<Index> timesteps{};                       // keras stateful
+  std::optional<Index> truncated_bptt_steps{};            // lightning 1.x
 };
 
 struct ClipConfig {

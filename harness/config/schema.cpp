@@ -18,6 +18,8 @@ const std::vector<std::string> kSchedules = {"constant", "step", "cosine", "plat
 const std::vector<std::string> kClips = {"none", "global_norm", "matrix_norm", "value"};
 const std::vector<std::string> kReductions = {"mean", "sum"};
 const std::vector<std::string> kNonFinite = {"diverge", "skip"};
+const std::vector<std::string> kTruncations = {"fixed", "variable", "randomized", "adaptive", "rnnlm",
+                                               "faster_rnnlm", "dl4j", "keras", "lightning"};
 
 int64_t as_int(const Value& v) { return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : 0; }
 double as_num(const Value& v) {
@@ -36,8 +38,18 @@ template <class E>
 Value enum_value(E e, const std::vector<std::string>& names) {
   return Value(names[static_cast<size_t>(e)]);
 }
-Index window_of(const Value& v) { return std::holds_alternative<std::string>(v) ? 0 : as_int(v); }
-Value window_value(Index w) { return w == 0 ? Value(std::string("full")) : Value(static_cast<int64_t>(w)); }
+Window window_of(const Value& v) { return std::holds_alternative<std::string>(v) ? Window::full() : Window(as_int(v)); }
+Value window_value(Window w) { return w.is_full() ? Value(std::string("full")) : Value(static_cast<int64_t>(w.steps())); }
+std::optional<Index> opt_int_of(const Value& v) {
+  if (std::holds_alternative<int64_t>(v)) return std::get<int64_t>(v);
+  return std::nullopt;
+}
+Value opt_int_value(const std::optional<Index>& v) { return v ? Value(static_cast<int64_t>(*v)) : Value(std::monostate{}); }
+Field relevant_if(Field f, bool (*relevant)(const RunConfig&)) {
+  f.relevant = relevant;
+  return f;
+}
+bool kind_is(const RunConfig& c, TruncationKind k) { return c.train.tbptt.kind == k; }
 
 Field field(std::string path, ValueType type, std::string doc) {
   Field f;
@@ -168,18 +180,112 @@ std::vector<Field> make_fields() {
                        c.train.clip.threshold = as_num(v);
                    },
                    [](const RunConfig& c) { return Value(c.train.clip.threshold); }));
-  f.push_back(bind(field("train.tbptt.k1", VT::window, "steps between updates; full: one update per episode"),
-                   [](RunConfig& c, const Value& v) { c.train.tbptt.k1 = window_of(v); },
-                   [](const RunConfig& c) { return window_value(c.train.tbptt.k1); }));
-  f.push_back(bind(field("train.tbptt.k2", VT::window, "steps back-propagated; full: back to the episode start"),
-                   [](RunConfig& c, const Value& v) { c.train.tbptt.k2 = window_of(v); },
-                   [](const RunConfig& c) { return window_value(c.train.tbptt.k2); }));
-  f.push_back(bind(field("train.tbptt.recompute", VT::boolean, "k2 > k1: re-run the window forward with the current weights"),
-                   [](RunConfig& c, const Value& v) { c.train.tbptt.recompute = as_bool(v); },
-                   [](const RunConfig& c) { return Value(c.train.tbptt.recompute); }));
+  using TK = TruncationKind;
+  f.push_back(relevant_if(
+      bind(choice("train.tbptt.kind", kTruncations, "truncation scheme (harness/train/truncation.hpp; other toolkits' flags: see SCHEMA.md)"),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.kind = as_enum<TruncationKind>(v, kTruncations); },
+           [](const RunConfig& c) { return enum_value(c.train.tbptt.kind, kTruncations); }),
+      [](const RunConfig& c) { return !kind_is(c, TK::fixed); }));
+  f.push_back(relevant_if(
+      bind(field("train.tbptt.k1", VT::window, "steps between updates (variable: the base length); full: one update per episode"),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.k1 = window_of(v); },
+           [](const RunConfig& c) { return window_value(c.train.tbptt.k1); }),
+      [](const RunConfig& c) { return kind_is(c, TK::fixed) || kind_is(c, TK::variable) || kind_is(c, TK::adaptive); }));
+  f.push_back(relevant_if(
+      bind(field("train.tbptt.k2", VT::window, "steps back-propagated; full: back to the episode start"),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.k2 = window_of(v); },
+           [](const RunConfig& c) { return window_value(c.train.tbptt.k2); }),
+      [](const RunConfig& c) { return kind_is(c, TK::fixed); }));
+  f.push_back(relevant_if(
+      bind(field("train.tbptt.recompute", VT::boolean, "k2 > k1: re-run the window forward with the current weights"),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.recompute = as_bool(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.recompute); }),
+      [](const RunConfig& c) { return kind_is(c, TK::fixed) || kind_is(c, TK::adaptive); }));
   f.push_back(bind(choice("train.tbptt.loss_reduction", kReductions, "reduction of an update's losses"),
                    [](RunConfig& c, const Value& v) { c.train.tbptt.loss_reduction = as_enum<LossReduction>(v, kReductions); },
                    [](const RunConfig& c) { return enum_value(c.train.tbptt.loss_reduction, kReductions); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.p", VT::number, "variable: probability of the base length k1 (else k1/2)"), 0, 1),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.p = as_num(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.p); }),
+      [](const RunConfig& c) { return kind_is(c, TK::variable); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.sd", VT::number, "variable: standard deviation of the drawn length"), 0, kBig),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.sd = as_num(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.sd); }),
+      [](const RunConfig& c) { return kind_is(c, TK::variable); }));
+  f.push_back(relevant_if(
+      bind(field("train.tbptt.scale_lr", VT::boolean, "variable: scale the update's learning rate by length / k1"),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.scale_lr = as_bool(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.scale_lr); }),
+      [](const RunConfig& c) { return kind_is(c, TK::variable); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.min", VT::optional_integer, "variable, adaptive: shortest length / k2; null: variable 5, adaptive 1"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.min = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.min); }),
+      [](const RunConfig& c) { return kind_is(c, TK::variable) || kind_is(c, TK::adaptive); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.max", VT::optional_integer,
+                        "variable, randomized, adaptive: longest length / k2; null: k1 + 4 sd, 8 mean, 4 k1"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.max = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.max); }),
+      [](const RunConfig& c) { return kind_is(c, TK::variable) || kind_is(c, TK::randomized) || kind_is(c, TK::adaptive); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.mean", VT::number, "randomized: mean truncation length of the geometric distribution"), 1, kBig),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.mean = as_num(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.mean); }),
+      [](const RunConfig& c) { return kind_is(c, TK::randomized) && c.train.tbptt.distribution == "geometric"; }));
+  f.push_back(relevant_if(
+      bind(field("train.tbptt.distribution", VT::string,
+                 "randomized: geometric, or weights of the lengths 1..M as text \"w1 w2 ... wM\""),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.distribution = as_text(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.distribution); }),
+      [](const RunConfig& c) { return kind_is(c, TK::randomized); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.delta", VT::number, "adaptive: tolerated relative gradient bias"), 0, 1, true, true),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.delta = as_num(v); },
+           [](const RunConfig& c) { return Value(c.train.tbptt.delta); }),
+      [](const RunConfig& c) { return kind_is(c, TK::adaptive); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.every", VT::integer, "adaptive: updates between estimates of the gradient decay"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.every = as_int(v); },
+           [](const RunConfig& c) { return Value(static_cast<int64_t>(c.train.tbptt.every)); }),
+      [](const RunConfig& c) { return kind_is(c, TK::adaptive); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.bptt", VT::optional_integer, "rnnlm -bptt B, faster_rnnlm --bptt B"), 0, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.bptt = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.bptt); }),
+      [](const RunConfig& c) { return kind_is(c, TK::rnnlm) || kind_is(c, TK::faster_rnnlm); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.bptt_block", VT::optional_integer, "rnnlm -bptt-block K; null: 10 (rnnlm's default)"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.bptt_block = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.bptt_block); }),
+      [](const RunConfig& c) { return kind_is(c, TK::rnnlm); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.bptt_skip", VT::optional_integer, "faster_rnnlm --bptt-skip K"), 0, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.bptt_skip = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.bptt_skip); }),
+      [](const RunConfig& c) { return kind_is(c, TK::faster_rnnlm); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.forward_length", VT::optional_integer, "dl4j tBPTTForwardLength"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.forward_length = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.forward_length); }),
+      [](const RunConfig& c) { return kind_is(c, TK::dl4j); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.backward_length", VT::optional_integer, "dl4j tBPTTBackwardLength"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.backward_length = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.backward_length); }),
+      [](const RunConfig& c) { return kind_is(c, TK::dl4j); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.timesteps", VT::optional_integer, "keras stateful: timesteps of a batch"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.timesteps = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.timesteps); }),
+      [](const RunConfig& c) { return kind_is(c, TK::keras); }));
+  f.push_back(relevant_if(
+      bind(ranged(field("train.tbptt.truncated_bptt_steps", VT::optional_integer, "pytorch lightning 1.x truncated_bptt_steps"), 1, kMaxCount),
+           [](RunConfig& c, const Value& v) { c.train.tbptt.truncated_bptt_steps = opt_int_of(v); },
+           [](const RunConfig& c) { return opt_int_value(c.train.tbptt.truncated_bptt_steps); }),
+      [](const RunConfig& c) { return kind_is(c, TK::lightning); }));
   f.push_back(bind(choice("train.on_nonfinite", kNonFinite, "a NaN/inf loss or gradient: stop the run as diverged, or skip the update"),
                    [](RunConfig& c, const Value& v) { c.train.on_nonfinite = as_enum<OnNonFinite>(v, kNonFinite); },
                    [](const RunConfig& c) { return enum_value(c.train.on_nonfinite, kNonFinite); }));
@@ -347,6 +453,8 @@ std::string expected_text(const Field& f) {
       return "a number > 0 or \"off\"";
     case ValueType::optional_number:
       return "a number or null";
+    case ValueType::optional_integer:
+      return "an integer" + range_text(f) + " or null";
     case ValueType::jobs:
       return "\"auto\" or an integer >= 1";
   }
@@ -358,11 +466,12 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
     if (error) *error = "expected " + expected_text(f) + ", got " + n.shown() + hint;
     return std::nullopt;
   };
-  if (f.type == ValueType::optional_number && (n.is_null() || scalar_is(n, "null") || scalar_is(n, "~")))
+  if ((f.type == ValueType::optional_number || f.type == ValueType::optional_integer) && (n.is_null() || scalar_is(n, "null") || scalar_is(n, "~")))
     return Value(std::monostate{});
   if (!n.is_scalar()) return fail();
   switch (f.type) {
-    case ValueType::integer: {
+    case ValueType::integer:
+    case ValueType::optional_integer: {
       const auto v = scalar_int(n);
       if (!v || !in_range(f, static_cast<double>(*v))) return fail();
       return Value(*v);

@@ -33,6 +33,7 @@ enum class ValueType {
   window,           // an integer >= 1 or "full" (k1, k2)
   clip_threshold,   // a number > 0 or "off" (off: clip.kind none)
   optional_number,  // a number or null
+  optional_integer, // an integer within [min, max], or null (unset)
   jobs,             // "auto" or an integer >= 1
 };
 
@@ -46,6 +47,10 @@ struct Field {
   std::string default_text;  // as it would be written in YAML
   void (*set)(RunConfig&, const Value&) = nullptr;  // null: not part of RunConfig
   Value (*get)(const RunConfig&) = nullptr;
+  // Null: always part of the run. Else the setting matters only where this is true (e.g. a
+  // truncation scheme's parameter under another kind): elsewhere it is left out of the run id and
+  // the resolved config.yaml, so that adding a scheme changes no existing run.
+  bool (*relevant)(const RunConfig&) = nullptr;
 };
 
 const std::vector<Field>& schema_fields();

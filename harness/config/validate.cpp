@@ -2,11 +2,14 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 
 #include "harness/config/error.hpp"
 #include "harness/config/memory.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/suggest.hpp"
+#include "harness/train/truncation.hpp"
 
 namespace tbptt {
 namespace {
@@ -201,11 +204,21 @@ void check_run(const RunConfig& c, const ConfigNode& root, const std::string& no
                       std::string("expected an integer >= 1, got full") + (written ? "" : " (the default)") + " (" +
                           why + ")" + note);
   };
-  if (c.train.tbptt.k1 == 0 && stream)
+  // The scheme's own checks (a kind's missing flag, min > max, ...), then `full` against the
+  // task, on the resolved windows (a toolkit's flags may imply full).
+  std::optional<TruncationPolicy> policy;
+  try {
+    policy.emplace(c.train.tbptt, info.max_episode_length, info.aligned_episodes, 0);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(root.nearest_loc({"train", "tbptt"}), "train.tbptt", std::string(e.what()) + note);
+  }
+  const TruncationConfig& t = policy->config();
+  const bool draws_own_chunks = c.train.tbptt.kind == TruncationKind::variable || c.train.tbptt.kind == TruncationKind::randomized;
+  if (!draws_own_chunks && t.k1.is_full() && stream)
     full_error("k1", "task " + c.task.kind + " is one endless stream; full needs episodes");
-  if (c.train.tbptt.k1 == 0 && !info.aligned_episodes)
+  if (!draws_own_chunks && t.k1.is_full() && !info.aligned_episodes)
     full_error("k1", "the lanes of task " + c.task.kind + " do not start episodes together; k1: full needs aligned episodes");
-  if (c.train.tbptt.k2 == 0 && stream)
+  if (c.train.tbptt.kind != TruncationKind::adaptive && !draws_own_chunks && t.k2.is_full() && stream)
     full_error("k2", "task " + c.task.kind + " is one endless stream; full needs episodes");
 
   const MemoryEstimate m = estimate_memory(c, info);

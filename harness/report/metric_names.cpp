@@ -19,7 +19,8 @@ bool starts_with(const std::string& s, std::string_view head) { return s.rfind(h
 bool is_resource_metric(const std::string& m) {
   return is_timing_metric(m) || contains(m, "bytes") || contains(m, "flops") || m == "tokens" ||
          m == "updates" || m == "skipped_updates" || m == "clip_rate" || contains(m, "_to_target") ||
-         starts_with(m, "reference_") || starts_with(m, "chance_");
+         starts_with(m, "reference_") || starts_with(m, "chance_") || starts_with(m, "tbptt_") ||
+         starts_with(m, "k2_");  // the truncation policy's choices (execute.cpp)
 }
 
 }  // namespace

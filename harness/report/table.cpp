@@ -90,8 +90,9 @@ void mark_picks(ReportTable& t) {
 }  // namespace
 
 const std::vector<std::string>& report_quantities() {
+  // k2_*: the steps back-propagated per update by a non-fixed truncation scheme (execute.cpp).
   static const std::vector<std::string> q = {"cpu_seconds", "wall_seconds", "tokens_per_second",
-                                             "activation_bytes", "fidelity_cos"};
+                                             "activation_bytes", "fidelity_cos", "k2_mean", "k2_min", "k2_max"};
   return q;
 }
 

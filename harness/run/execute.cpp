@@ -22,7 +22,7 @@ namespace tbptt {
 namespace {
 
 // Running means of the per-update figures between two evaluation points.
-struct Window {
+struct RunningMeans {
   double loss = 0, norm = 0;
   long long updates = 0, clipped = 0;
   void add(const UpdateStats& s) {
@@ -50,26 +50,42 @@ class RunLoop {
 
   RunOutcome run() {
     const TrainConfig& tc = config_.train;
-    TbpttTrainer<float> trainer(net_, params_, tc, info_.max_episode_length, info_.aligned_episodes);
+    TbpttTrainer<float> trainer(net_, params_, tc, info_.max_episode_length, info_.aligned_episodes,
+                                Rng(config_.seed).split("tbptt").next_u64());
+    trainer_ = &trainer;
+    // adaptive: the per-lag gradient norms, on a private training stream (a fixed probe).
+    const uint64_t profile_seed = Rng(config_.seed).split("tbptt.profile").next_u64();
+    trainer.set_lag_profiler([&, profile_seed](Index lags) {
+      return lag_profile(net_, params_, *task_, Split::train, std::min<Index>(tc.batch, 16), lags, profile_seed);
+    });
     auto stream = task_->stream(Split::train, tc.batch, Rng(config_.seed).split("train").next_u64());
     // With a token budget, the number of updates (what a cosine schedule spans) is estimated
-    // from the chunk length: k1, or the episode for k1: full.
-    const Index chunk = tc.tbptt.k1 > 0 ? tc.tbptt.k1 : std::max<Index>(1, info_.max_episode_length);
+    // from the policy's mean chunk length (fixed: k1, or the episode for k1: full).
+    const Index chunk = std::max<Index>(1, static_cast<Index>(std::llround(trainer.policy().mean_chunk())));
     LrSchedule schedule(tc.schedule, tc.optimizer.lr, tc.tokens > 0 ? tc.tokens / (tc.batch * chunk) : tc.updates);
     const double wall0 = wall_now(), cpu0 = thread_cpu_now();
     long long update = 0, tokens = 0, skipped = 0, clipped_total = 0, applied = 0;
-    Window window;
+    RunningMeans window;
     RunOutcome out;
     // Per-update gradient norms (for spikes: Pascanu et al. 2013) and the most steps the tape
     // ever held (the memory of Williams & Peng 1990's cost model).
     std::vector<double> norms;
     Index peak_stored = 0;
+    const bool report_windows = tc.tbptt.kind != TruncationKind::fixed;
+    double window_sum = 0;
+    Index window_min = 0, window_max = 0;
     auto done = [&] { return tc.tokens > 0 ? tokens >= tc.tokens : update >= tc.updates; };
     while (!done()) {
       const UpdateStats s = trainer.update(*stream, schedule.lr(update));
       ++update;
       peak_stored = std::max(peak_stored, trainer.tape().size());
       if (!s.skipped) norms.push_back(s.grad_norm);
+      if (report_windows) {  // the window back-propagated, as the policy chose it
+        const Index w = s.window_steps;
+        window_sum += static_cast<double>(w);
+        window_min = update == 1 ? w : std::min(window_min, w);
+        window_max = std::max(window_max, w);
+      }
       tokens += s.steps * tc.batch;
       if (s.nonfinite) {
         if (tc.on_nonfinite == OnNonFinite::diverge) {
@@ -84,7 +100,7 @@ class RunLoop {
       window.add(s);
       if (update % std::max<Index>(1, config_.eval.every) == 0 || done()) {
         evaluate_point(out, update, tokens, window, schedule, schedule.lr(update), wall0, cpu0);
-        window = Window{};
+        window = RunningMeans{};
       }
     }
     const double wall = wall_now() - wall0, cpu = thread_cpu_now() - cpu0;
@@ -119,6 +135,11 @@ class RunLoop {
       f["grad_norm_max"] = *std::max_element(norms.begin(), norms.end());
     }
     f["chance_loss"] = info_.chance_loss;
+    if (report_windows && update > 0) {
+      f["k2_mean"] = window_sum / static_cast<double>(update);
+      f["k2_min"] = static_cast<double>(window_min);
+      f["k2_max"] = static_cast<double>(window_max);
+    }
     for (const auto& [name, level] : info_.reference_levels) f["reference_" + name] = level;
     if (target_update_ >= 0) {
       f["updates_to_target"] = static_cast<double>(target_update_);
@@ -130,7 +151,7 @@ class RunLoop {
   }
 
  private:
-  void evaluate_point(RunOutcome& out, long long update, long long tokens, const Window& w, LrSchedule& schedule,
+  void evaluate_point(RunOutcome& out, long long update, long long tokens, const RunningMeans& w, LrSchedule& schedule,
                       double lr, double wall0, double cpu0) {
     const double t0 = wall_now();
     CurvePoint p;
@@ -143,12 +164,22 @@ class RunLoop {
     const uint64_t eval_seed = Rng(config_.seed).split("eval").next_u64();
     const EvalResult e = evaluate(net_, params_, *task_, config_.eval.sequences, Split::valid, eval_seed);
     p.eval = e.metrics(info_);
+    if (trainer_->policy().kind() == TruncationKind::adaptive) {
+      // curve.csv's record of the window chosen (and the decay it was chosen from).
+      p.eval["tbptt_k2"] = static_cast<double>(trainer_->policy().current_k2().steps());
+      p.eval["tbptt_decay"] = trainer_->policy().decay_estimate();
+    }
     if (config_.eval.fidelity) {
-      const FidelityResult fr = gradient_fidelity(net_, params_, *task_, config_.train.tbptt,
+      // The gradient of the scheme trained (fidelity.hpp): randomized draws report means and sds.
+      const FidelityResult fr = gradient_fidelity(net_, params_, *task_, trainer_->policy(),
                                                   std::min<Index>(config_.train.batch, 16), config_.eval.fidelity_lags,
                                                   eval_seed);
       p.eval["fidelity_cos"] = fr.cosine;
       p.eval["fidelity_rel_err"] = fr.rel_error;
+      if (fr.draws > 1) {
+        p.eval["fidelity_cos_sd"] = fr.cosine_sd;
+        p.eval["fidelity_rel_err_sd"] = fr.rel_error_sd;
+      }
       lag_profile_ = fr.lag_profile;
     }
     schedule.on_validation(e.loss);
@@ -177,6 +208,7 @@ class RunLoop {
 
   const RunConfig& config_;
   const CurveCallback& on_point_;
+  const TbpttTrainer<float>* trainer_ = nullptr;  // the one run() trains with
   std::unique_ptr<Task> task_;
   TaskInfo info_;
   Network<float> net_;

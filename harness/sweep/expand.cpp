@@ -11,6 +11,7 @@
 #include "harness/config/yaml_reader.hpp"
 #include "harness/sweep/run_id.hpp"
 #include "harness/sweep/where_expr.hpp"
+#include "harness/train/truncation.hpp"
 #include "models/rng.hpp"
 
 namespace tbptt {
@@ -91,6 +92,9 @@ void apply(ConfigNode& tree, const std::vector<std::string>& parts, const Config
 // The value of a swept key as a table shows it: as written, else the canonical resolved value,
 // "-" when the run has no such setting.
 std::string leaf_text(const ConfigNode& tree, const std::string& key, const RunConfig& c) {
+  // A setting the run does not use (another truncation scheme's parameter) is not shown.
+  if (const Field* f = find_field(key); f != nullptr && f->relevant != nullptr && !f->relevant(c) && key != "train.tbptt.kind")
+    return "-";
   if (const ConfigNode* n = tree.find_path(split_path(key)); n != nullptr && n->is_scalar()) return n->text();
   if (key.rfind("task.", 0) == 0)
     if (auto it = c.task.params.find(key.substr(5)); it != c.task.params.end())
@@ -125,9 +129,9 @@ double run_cost(const RunConfig& c) {
     info = task_info_of(c.task);
   } catch (const std::exception&) {
   }
-  const double episode = static_cast<double>(std::max<Index>(1, info.max_episode_length));
-  const double k1 = c.train.tbptt.k1 == 0 ? episode : static_cast<double>(c.train.tbptt.k1);
-  const double k2 = c.train.tbptt.k2 == 0 ? episode : static_cast<double>(c.train.tbptt.k2);
+  // Chunk and window lengths are the truncation policy's (full: the longest episode, >= 1 step).
+  const TruncationPolicy policy(c.train.tbptt, info.max_episode_length, info.aligned_episodes, 0);
+  const double k1 = policy.mean_chunk(), k2 = policy.mean_window();
   const double tokens = c.train.tokens > 0 ? static_cast<double>(c.train.tokens)
                                            : static_cast<double>(c.train.updates) * static_cast<double>(c.train.batch) * k1;
   const double gates = c.model.cell == CellKind::rnn ? 1 : c.model.cell == CellKind::gru ? 3 : 4;
@@ -187,6 +191,15 @@ ExpandedSweep expand_sweep(const ConfigNode& root) {
   if (bnode == nullptr || bnode->is_null()) {
     default_baseline = true;
     const Loc unknown{};
+    // Full BPTT is the fixed scheme with k1 = k2 = full; `kind` is named only where the
+    // experiment mentions it (so that tables of fixed-only sweeps keep their columns).
+    bool mentions_kind = base.find_path({"train", "tbptt", "kind"}) != nullptr;
+    for (const auto& a : axes) {
+      std::vector<std::string> leaves;
+      for (const ConfigNode* v : a.values) add_leaves(*v, a.path, leaves);
+      for (const auto& l : leaves) mentions_kind = mentions_kind || l == "train.tbptt.kind";
+    }
+    if (mentions_kind) baseline.push_back(Setting{{"train", "tbptt", "kind"}, ConfigNode::scalar("fixed", unknown)});
     baseline.push_back(Setting{{"train", "tbptt", "k1"}, ConfigNode::scalar("full", unknown)});
     baseline.push_back(Setting{{"train", "tbptt", "k2"}, ConfigNode::scalar("full", unknown)});
   } else if (scalar_is(*bnode, "none")) {

@@ -35,8 +35,9 @@ struct ExpandedSweep {
 // checked here). Throws ConfigError.
 ExpandedSweep expand_sweep(const ConfigNode& root);
 
-// The estimated work of a run: tokens x hidden^2 x layers x gates x (1 + 2 k2/k1); tokens is
-// train.tokens, or updates x batch x k1 (full: the longest episode).
+// The estimated work of a run: tokens x hidden^2 x layers x gates x (1 + 2 k2/k1), with k1 and k2
+// the truncation policy's mean chunk and window lengths (full: the longest episode); tokens is
+// train.tokens, or updates x batch x k1.
 double run_cost(const RunConfig& config);
 
 }  // namespace tbptt

@@ -22,7 +22,7 @@ std::vector<std::pair<std::string, Value>> settings(const RunConfig& c) {
       out.emplace_back("task.kind", Value(c.task.kind));
       for (const auto& [name, value] : c.task.params) out.emplace_back("task." + name, param_to_value(value));
     }
-    if (f.get != nullptr) out.emplace_back(f.path, f.get(c));
+    if (f.get != nullptr && (f.relevant == nullptr || f.relevant(c))) out.emplace_back(f.path, f.get(c));
   }
   return out;
 }

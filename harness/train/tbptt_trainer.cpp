@@ -4,17 +4,10 @@
 #include <cmath>
 
 #include "harness/train/stopwatch.hpp"
+#include "harness/train/weighted_backward.hpp"
 #include "models/check.hpp"
 
 namespace tbptt {
-
-Index tape_capacity(const TruncationConfig& tbptt, Index max_episode_length, bool aligned_episodes) {
-  const Index k1 = tbptt.k1 > 0 ? tbptt.k1 : max_episode_length;
-  const Index k2 = tbptt.k2 > 0 ? tbptt.k2 : max_episode_length;
-  TBPTT_CHECK(k1 > 0 && k2 > 0, "k1: full and k2: full need a task with episodes (this task is one endless stream)");
-  if (tbptt.k2 == 0 && !aligned_episodes) return k2 - 1 + k1;
-  return std::max(k1, k2);
-}
 
 template <class S>
 void load_inputs(Tape<S>& tape, Index t0, const StepBlock& block) {
@@ -43,30 +36,32 @@ Targets<S> block_targets(const StepBlock& block, Matrix<S>& scratch) {
 
 template <class S>
 TbpttTrainer<S>::TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, const TrainConfig& config,
-                              Index max_episode_length, bool aligned_episodes)
+                              Index max_episode_length, bool aligned_episodes, uint64_t truncation_seed)
     : net_(net),
       params_(params),
       config_(config),
-      tape_(net, tape_capacity(config.tbptt, max_episode_length, aligned_episodes), config.batch),
+      policy_(config.tbptt, max_episode_length, aligned_episodes, truncation_seed),
+      tape_(net, policy_.tape_capacity(), config.batch),
       grad_(net.make_buffer()),
       optimizer_(config.optimizer, net.layout()->size()),
-      dh_(net.spec().hidden, tape_.capacity() * config.batch) {}
-
-template <class S>
-Index TbpttTrainer<S>::next_chunk_length(const Stream& stream) const {
-  const Index left = stream.aligned_episode_left();
-  if (config_.tbptt.k1 == 0) {
-    TBPTT_CHECK(left > 0, "k1: full needs a task whose episodes are aligned across lanes");
-    return left;
-  }
-  // A chunk never crosses the end of an aligned episode: the last one is shorter (DESIGN.md 1).
-  return left > 0 ? std::min(config_.tbptt.k1, left) : config_.tbptt.k1;
+      dh_(net.spec().hidden, tape_.capacity() * config.batch) {
+  TBPTT_CHECK(max_episode_length > 0 || !policy_.needs_episodes(),
+              "k1: full and k2: full need a task with episodes (this task is one endless stream)");
 }
 
 template <class S>
-Index TbpttTrainer<S>::steps_to_keep(const StepBlock& chunk) const {
+const ChunkPlan& TbpttTrainer<S>::next_plan(const Stream& stream) {
+  if (!pending_) {
+    if (policy_.wants_lag_profile() && profiler_) policy_.observe_lag_profile(profiler_(policy_.profile_lags()));
+    pending_ = policy_.next(stream.aligned_episode_left());
+  }
+  return *pending_;
+}
+
+template <class S>
+Index TbpttTrainer<S>::steps_to_keep(const StepBlock& chunk, Window window) const {
   const Index size = tape_.size(), n = chunk.steps, B = tape_.lanes();
-  if (config_.tbptt.k2 > 0) return std::min(size, std::max<Index>(0, config_.tbptt.k2 - n));
+  if (!window.is_full()) return std::min(size, std::max<Index>(0, window.steps() - n));
   // k2: full reaches back to each lane's last reset before the chunk: the loss at the chunk's
   // first step needs all of its episode. Keep enough for the lane whose episode started first.
   Index keep = 0;
@@ -80,16 +75,28 @@ Index TbpttTrainer<S>::steps_to_keep(const StepBlock& chunk) const {
 }
 
 template <class S>
-Index TbpttTrainer<S>::window_start(Index keep, Index n) const {
-  return config_.tbptt.k2 > 0 ? std::max<Index>(0, keep + n - config_.tbptt.k2) : 0;
+UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk) {
+  if (pending_) {
+    const ChunkPlan plan = std::move(*pending_);
+    pending_.reset();
+    return compute_gradient(chunk, plan);
+  }
+  TBPTT_CHECK(!policy_.random() && policy_.kind() != TruncationKind::adaptive,
+              "kind " << to_string(policy_.kind()) << " draws its chunks: use next_plan() or pass the plan");
+  ChunkPlan plan;
+  plan.steps = chunk.steps;
+  plan.window = policy_.config().k2;
+  return compute_gradient(chunk, plan);
 }
 
 template <class S>
-UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk) {
+UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const ChunkPlan& plan) {
   UpdateStats stats;
   const Index n = chunk.steps, B = tape_.lanes(), H = net_.spec().hidden;
+  TBPTT_CHECK(plan.steps == n, "the plan is for " << plan.steps << " steps, the chunk has " << n);
   stats.steps = n;
-  const Index keep = steps_to_keep(chunk);
+  stats.plan = plan;
+  const Index keep = steps_to_keep(chunk, plan.window);
   TBPTT_CHECK(keep + n <= tape_.capacity(), "the backward window needs " << keep + n << " stored steps, the tape holds "
                                                                          << tape_.capacity()
                                                                          << " (an episode longer than the task declared?)");
@@ -114,11 +121,13 @@ UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk) {
   const S sum = net_.head().loss(params_, tape_.top_h(keep, n), block_targets(chunk, values_), chunk.mask.data(),
                                  scale, &grad_, &dh_chunk);
   stats.loss = static_cast<double>(sum * scale);
-  const Index ws = window_start(keep, n);
+  const Index ws = plan.window.is_full() ? 0 : std::max<Index>(0, keep + n - plan.window.steps());
+  stats.window_steps = keep + n - ws;
   // Kept steps before the chunk carry no loss of their own; chunk steps before ws (k2 < n) have
   // already given the head its gradient and stop there.
   if (ws < keep) view(dh_, 0, H, ws * B, (keep - ws) * B).setZero();
-  tape_.backward(params_, grad_, ws, keep + n - ws, cview(dh_, 0, H, ws * B, (keep + n - ws) * B));
+  backward_weighted(tape_, params_, grad_, ws, keep + n - ws, cview(dh_, 0, H, ws * B, (keep + n - ws) * B), keep,
+                    plan.boundary_weight);
   stats.nonfinite = !std::isfinite(stats.loss) || !grad_.flat().allFinite();
   return stats;
 }
@@ -138,12 +147,12 @@ void TbpttTrainer<S>::apply(UpdateStats& stats, double lr) {
     stats.clipped = c.clipped;
   }
   ScopedWall timer(phases_.optimizer);
-  optimizer_.step(params_, grad_, lr);
+  optimizer_.step(params_, grad_, stats.plan.lr_scale == 1 ? lr : lr * stats.plan.lr_scale);
 }
 
 template <class S>
 UpdateStats TbpttTrainer<S>::update(Stream& stream, double lr) {
-  const Index n = next_chunk_length(stream);
+  const Index n = next_plan(stream).steps;
   {
     ScopedWall timer(phases_.data);
     stream.next(n, block_);

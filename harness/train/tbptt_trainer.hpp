@@ -1,32 +1,38 @@
-// The TBPTT(k1, k2) trainer (DESIGN.md section 1; Williams & Peng 1990, Sutskever 2013).
+// The TBPTT trainer (DESIGN.md section 1; Williams & Peng 1990, Sutskever 2013).
 //
-// Each update takes one chunk of n steps (n = k1, or what is left of the current aligned episode
-// when that is shorter, or the whole episode for k1: full) and:
+// The truncation policy (truncation.hpp) decides each update's chunk length n, its window w and
+// its boundary weights; for kind fixed, n = k1 (or what is left of the current aligned episode
+// when that is shorter, or the whole episode for k1: full) and w = k2. Each update:
 //   1. keeps, from the steps stored so far, the ones the backward window reaches back to
-//      (k2 - n of them for a finite k2; back to each lane's last reset for k2: full);
+//      (w - n of them for a finite w; back to each lane's last reset for w: full);
 //   2. recompute mode only: re-runs those kept steps with the current weights from the stored
 //      state entering the window;
 //   3. runs the chunk forward from the carried state;
 //   4. loss = the per-entry head losses of the chunk's masked entries, reduced by mean (default)
 //      or sum; no masked entry means no update (counted as skipped);
-//   5. backward through the window = the last k2 steps (each lane also cut at its resets): chunk
+//   5. backward through the window = the last w steps (each lane also cut at its resets): chunk
 //      steps older than the window still reach the head, and nothing else; kept steps from before
 //      the chunk are back-propagated with their stored activations and the current weights (the
-//      classic RNNLM scheme) unless recompute re-ran them;
-//   6. clips, then takes one optimizer step;
+//      classic RNNLM scheme) unless recompute re-ran them; the gradient entering chunk step j
+//      from step j + 1 is multiplied by the plan's boundary weight j (weighted_backward.hpp);
+//   6. clips, then takes one optimizer step with the learning rate times the plan's lr_scale;
 //   7. carries the state: it is simply the tape's newest state block.
 // With k1 = k2 = full on aligned episodes this is plain unrolled BPTT over each episode, and the
 // gradient is bit for bit the one of a single forward/backward over the episode.
 //
-// Memory: the tape holds max(k1, k2) steps (the episode length for full), whatever the stream.
+// Memory: the tape holds the policy's capacity (fixed: max(k1, k2) steps, the episode length for
+// full), whatever the stream.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "harness/config/run_config.hpp"
 #include "harness/tasks/task.hpp"
 #include "harness/train/clip.hpp"
 #include "harness/train/optimizer.hpp"
+#include "harness/train/truncation.hpp"
 #include "models/tape.hpp"
 
 namespace tbptt {
@@ -44,27 +50,35 @@ struct UpdateStats {
   bool clipped = false;
   bool skipped = false;     // no optimizer step: no masked entry, or a skipped non-finite update
   bool nonfinite = false;   // the loss or the gradient was not finite
+  Index window_steps = 0;   // stored steps back-propagated (the window's first step is
+                            // steps - window_steps after the chunk's first)
+  ChunkPlan plan;           // the policy's decisions for this update
 };
-
-// How many steps the tape must hold: max(k1, k2), with `full` read as the task's longest episode
-// T. With k2: full and episodes that are not aligned to chunks, a chunk may start T - 1 steps
-// into an episode, so the window can span T - 1 + k1 steps.
-Index tape_capacity(const TruncationConfig& tbptt, Index max_episode_length, bool aligned_episodes);
 
 template <class S>
 class TbpttTrainer {
  public:
-  // The network and parameters are borrowed; the trainer owns the tape, gradient and optimizer.
+  // The network and parameters are borrowed; the trainer owns the tape, gradient, optimizer and
+  // truncation policy (its draws seeded by truncation_seed).
   TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, const TrainConfig& config,
-               Index max_episode_length, bool aligned_episodes);
+               Index max_episode_length, bool aligned_episodes, uint64_t truncation_seed = 0);
 
-  // The length of the next chunk drawn from this stream.
-  Index next_chunk_length(const Stream& stream) const;
+  // The next update's plan for this stream, drawn once (and kept until compute_gradient uses it).
+  const ChunkPlan& next_plan(const Stream& stream);
+  Index next_chunk_length(const Stream& stream) { return next_plan(stream).steps; }
 
   // Steps 1-5 on one chunk (block.lanes must equal the batch): leaves the unclipped gradient in
-  // grad(). Then apply() does steps 6 (clip, optimizer) unless the update is skipped.
+  // grad(). Then apply() does steps 6 (clip, optimizer) unless the update is skipped. Without a
+  // plan: the one next_plan drew, else (kind fixed only) the fixed plan of that chunk length.
+  UpdateStats compute_gradient(const StepBlock& chunk, const ChunkPlan& plan);
   UpdateStats compute_gradient(const StepBlock& chunk);
   void apply(UpdateStats& stats, double lr);
+
+  // adaptive: how the trainer measures the per-lag gradient norms when the policy asks
+  // (lags -> ||dL/ds_{t-k}||, k = 0..lags); without one the policy keeps its choice.
+  void set_lag_profiler(std::function<std::vector<double>(Index)> profiler) { profiler_ = std::move(profiler); }
+  const TruncationPolicy& policy() const { return policy_; }
+  TruncationPolicy& policy() { return policy_; }
 
   // Draws a chunk from the stream, computes the gradient and applies it.
   UpdateStats update(Stream& stream, double lr);
@@ -75,12 +89,14 @@ class TbpttTrainer {
   OnNonFinite on_nonfinite() const { return config_.on_nonfinite; }
 
  private:
-  Index steps_to_keep(const StepBlock& chunk) const;
-  Index window_start(Index keep, Index n) const;
+  Index steps_to_keep(const StepBlock& chunk, Window window) const;
 
   const Network<S>& net_;
   ParamBuffer<S>& params_;
   TrainConfig config_;
+  TruncationPolicy policy_;
+  std::optional<ChunkPlan> pending_;  // drawn by next_plan, not used yet
+  std::function<std::vector<double>(Index)> profiler_;
   Tape<S> tape_;
   ParamBuffer<S> grad_;
   Optimizer<S> optimizer_;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "harness/train/fidelity.hpp"
 #include "harness/train/tbptt_trainer.hpp"
 
 namespace tbptt {
@@ -28,7 +29,7 @@ json params_json(const ParamBuffer<S>& p) {
   return out;
 }
 
-json optional_k(Index k) { return k > 0 ? json(k) : json(nullptr); }
+json optional_k(Window k) { return k.is_full() ? json(nullptr) : json(k.steps()); }
 
 void append_steps(json& steps, const StepBlock& b, const TaskInfo& info) {
   for (Index t = 0; t < b.steps; ++t) {
@@ -76,8 +77,8 @@ json trace_json(const RunConfig& config, long long updates) {
        {{"cell", to_string(spec.cell)}, {"layers", spec.layers}, {"input", spec.input}, {"hidden", spec.hidden},
         {"output", spec.output}, {"input_kind", to_string(spec.input_kind)}, {"head", to_string(spec.head)}}},
       {"tbptt",
-       {{"k1", optional_k(tc.tbptt.k1)}, {"k2", optional_k(tc.tbptt.k2)}, {"recompute", tc.tbptt.recompute},
-        {"loss_reduction", to_string(tc.tbptt.loss_reduction)}}},
+       {{"kind", to_string(tc.tbptt.kind)}, {"k1", optional_k(tc.tbptt.k1)}, {"k2", optional_k(tc.tbptt.k2)},
+        {"recompute", tc.tbptt.recompute}, {"loss_reduction", to_string(tc.tbptt.loss_reduction)}}},
       {"clip", {{"kind", to_string(tc.clip.kind)}, {"threshold", tc.clip.threshold}}},
       {"optimizer",
        {{"kind", to_string(oc.kind)}, {"lr", oc.lr}, {"momentum", oc.momentum}, {"nesterov", oc.nesterov},
@@ -87,19 +88,34 @@ json trace_json(const RunConfig& config, long long updates) {
       {"params", params_json(params)},
   };
   json steps = json::array(), ups = json::array();
-  TbpttTrainer<S> trainer(net, params, tc, info.max_episode_length, info.aligned_episodes);
+  TbpttTrainer<S> trainer(net, params, tc, info.max_episode_length, info.aligned_episodes,
+                          Rng(config.seed).split("tbptt").next_u64());
+  const uint64_t profile_seed = Rng(config.seed).split("tbptt.profile").next_u64();
+  trainer.set_lag_profiler([&, profile_seed](Index lags) {
+    return lag_profile(net, params, *task, Split::train, std::min<Index>(tc.batch, 16), lags, profile_seed);
+  });
+  // The resolved windows (a toolkit's flags mapped), for a reader that replays the trace.
+  j["tbptt"]["k1"] = optional_k(trainer.policy().config().k1);
+  j["tbptt"]["k2"] = optional_k(trainer.policy().config().k2);
+  j["tbptt"]["recompute"] = trainer.policy().config().recompute;
   auto stream = task->stream(Split::train, tc.batch, Rng(config.seed).split("train").next_u64());
   StepBlock block;
   long long last_step = 0;
   for (long long u = 0; u < updates; ++u) {
     stream->next(trainer.next_chunk_length(*stream), block);
     append_steps(steps, block, info);
+    const long long first_step = last_step;
     last_step += block.steps;
     UpdateStats s = trainer.compute_gradient(block);
     json grad = params_json(trainer.grad());
-    trainer.apply(s, oc.lr);  // traces use a constant learning rate
-    ups.push_back({{"last_step", last_step}, {"loss", s.loss}, {"grad", grad}, {"params_after", params_json(params)},
-                   {"grad_norm", s.grad_norm}, {"clipped", s.clipped}, {"skipped", s.skipped}});
+    trainer.apply(s, oc.lr);  // traces use a constant learning rate (times the plan's lr_scale)
+    json up = {{"last_step", last_step}, {"loss", s.loss}, {"grad", grad}, {"params_after", params_json(params)},
+               {"grad_norm", s.grad_norm}, {"clipped", s.clipped}, {"skipped", s.skipped},
+               // tbptt-trace/1 additions (0-based step indices, inclusive): what the policy decided.
+               {"chunk_first", first_step}, {"chunk_last", last_step - 1},
+               {"window_first", last_step - s.window_steps}, {"lr", oc.lr * s.plan.lr_scale}};
+    if (!s.plan.boundary_weight.empty()) up["boundary_weights"] = s.plan.boundary_weight;
+    ups.push_back(std::move(up));
   }
   j["steps"] = steps;
   j["updates"] = ups;

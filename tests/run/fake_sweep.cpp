@@ -25,7 +25,7 @@ Experiment fake_experiment(int seeds, const std::string& output) {
       r.id = "run-" + std::string(k1 == "full" ? "full" : (k1.size() == 1 ? "0" + k1 : k1)) + "-" +
              std::to_string(seed);
       r.config.seed = static_cast<uint64_t>(seed);
-      r.config.train.tbptt.k1 = k1 == "full" ? 0 : std::stoi(k1);
+      r.config.train.tbptt.k1 = k1 == "full" ? Window::full() : Window(std::stoi(k1));
       r.resolved = YAML::Load("train: {tbptt: {k1: " + k1 + "}}\nseed: " + std::to_string(seed) + "\n");
       r.swept = {{"train.tbptt.k1", k1}, {"seed", std::to_string(seed)}};
       r.setting = "k1=" + k1;
@@ -41,7 +41,7 @@ Experiment fake_experiment(int seeds, const std::string& output) {
 
 RunOutcome fake_outcome(const RunSpec& spec) {
   RunOutcome o;
-  const double k = spec.config.train.tbptt.k1 == 0 ? 20.0 : static_cast<double>(spec.config.train.tbptt.k1);
+  const double k = spec.config.train.tbptt.k1.is_full() ? 20.0 : static_cast<double>(spec.config.train.tbptt.k1.steps());
   const double seed = static_cast<double>(spec.config.seed);
   o.final_metrics["loss"] = 1.0 / k + 0.001 * seed;
   o.final_metrics["accuracy"] = 1.0 - 1.0 / k;

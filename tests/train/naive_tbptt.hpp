@@ -1,6 +1,7 @@
 // A deliberately naive TBPTT(k1, k2) reference for the tests: one lane and one step at a time,
 // every cell written out from its equations with plain vectors, the whole history kept. It shares
-// nothing with the trainer but the parameter names.
+// nothing with the trainer but the parameter names. A truncation scheme's decisions for a chunk
+// (its window and boundary weights, drawn once by the policy) are given to chunk() as input.
 #pragma once
 
 #include <cmath>
@@ -62,8 +63,13 @@ class NaiveTbptt {
     g["out.b"] = gbout_;
   }
 
-  // Consumes one chunk; returns the reduced loss (0 when no entry is masked).
-  double chunk(const StepBlock& c) {
+  // Consumes one chunk with the window k2 given at construction (0: full).
+  double chunk(const StepBlock& c) { return chunk(c, k2_, {}); }
+
+  // Consumes one chunk; returns the reduced loss (0 when no entry is masked). window: the last
+  // `window` steps are back-propagated (0: back to each lane's reset); weights (empty: all 1):
+  // entry j multiplies the gradient w.r.t. the state entering chunk step j, every layer's h and c.
+  double chunk(const StepBlock& c, Index window, const std::vector<double>& weights) {
     const Index B = c.lanes, n = c.steps, L = m_.layers;
     const Index c0 = static_cast<Index>(recs_.size()), c1 = c0 + n;
     for (Index t = 0; t < n; ++t) data_.push_back(slice(c, t));
@@ -71,7 +77,7 @@ class NaiveTbptt {
       carried_h_.assign(static_cast<size_t>(B * L), VectorXd::Zero(m_.hidden));
       carried_c_ = carried_h_;
     }
-    const Index w0 = k2_ > 0 ? std::max<Index>(0, c1 - k2_) : 0;
+    const Index w0 = window > 0 ? std::max<Index>(0, c1 - window) : 0;
     if (recompute_ && w0 < c0) {
       // Re-run [w0, c0) from the state stored as entering step w0.
       for (Index b = 0; b < B; ++b)
@@ -127,6 +133,11 @@ class NaiveTbptt {
         }
         if (d.reset[static_cast<size_t>(b)])
           for (Index l = 0; l < L; ++l) dh_next[static_cast<size_t>(l)].setZero(), dc_next[static_cast<size_t>(l)].setZero();
+        if (s >= c0 && s - c0 < static_cast<Index>(weights.size()))
+          for (Index l = 0; l < L; ++l) {
+            dh_next[static_cast<size_t>(l)] *= weights[static_cast<size_t>(s - c0)];
+            dc_next[static_cast<size_t>(l)] *= weights[static_cast<size_t>(s - c0)];
+          }
       }
     }
     return loss * scale;

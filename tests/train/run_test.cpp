@@ -9,7 +9,7 @@ using namespace tbptt;
 
 namespace {
 
-RunConfig small_copy(Index k1, Index k2) {
+RunConfig small_copy(Window k1, Window k2) {
   RunConfig c;
   c.task.kind = "copy";
   c.task.params = {{"delay", int64_t{4}}, {"length", int64_t{3}}, {"symbols", int64_t{4}}};
@@ -72,7 +72,7 @@ TEST_CASE("the same configuration gives the same results, bit for bit", "[run][d
 }
 
 TEST_CASE("full BPTT has gradient fidelity 1", "[run][fidelity]") {
-  RunConfig c = small_copy(0, 0);
+  RunConfig c = small_copy(Window::full(), Window::full());
   c.train.updates = 10;
   c.eval.every = 10;
   c.eval.fidelity = true;
