@@ -3,6 +3,7 @@
 #include "models/check.hpp"
 #include "models/gru_cell.hpp"
 #include "models/lstm_cell.hpp"
+#include "models/mgu_cell.hpp"
 #include "models/rnn_cell.hpp"
 
 namespace tbptt {
@@ -25,6 +26,7 @@ const std::vector<CellType>& cell_types() {
       entry<RnnCell>("rnn", "tanh RNN (Elman 1990): h' = tanh(Wx x + b + Wh h)"),
       entry<LstmCell>("lstm", "LSTM (Hochreiter & Schmidhuber 1997, forget gate of Gers et al. 2000), gates i, f, g, o"),
       entry<GruCell>("gru", "GRU (Cho et al. 2014) in PyTorch's convention, gates r, z, n, extra bias bhn"),
+      entry<MguCell>("mgu", "minimal gated unit (Zhou et al. 2016): f gates both the reset and the update, gates f, n"),
   };
   return types;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records a trace of every experiment in tests/data/trace/ with `tbptt trace` (double precision,
-# and one in float) and recomputes each update with PyTorch (scripts/crosscheck_pytorch.py).
+# and two in float) and recomputes each update with PyTorch (scripts/crosscheck_pytorch.py).
 #
 # Usage: scripts/tests/crosscheck_traces.sh PATH/TO/tbptt [UPDATES]
 # Exit 0 when every trace matches, 1 when one does not, 77 (a skip for CTest) without torch.
@@ -19,4 +19,5 @@ for experiment in "$repo_root"/tests/data/trace/*.yaml; do
   "$tbptt" trace "$experiment" --updates "$updates" --double --out "$out/$name.json"
 done
 "$tbptt" trace "$repo_root/tests/data/trace/lstm_copy_stored.yaml" --updates "$updates" --out "$out/float.json"
+"$tbptt" trace "$repo_root/tests/data/trace/mgu_copy_stored.yaml" --updates "$updates" --out "$out/mgu_float.json"
 /usr/bin/python3 "$repo_root/scripts/crosscheck_pytorch.py" "$out"/*.json
