@@ -161,6 +161,16 @@ int command_trace(const TraceArgs& args) {
   return kExitOk;
 }
 
+// `tbptt list --json`: what scripts need to know about the registries (e.g. which cells exist).
+nlohmann::json registry_json() {
+  nlohmann::json cells = nlohmann::json::array(), tasks = nlohmann::json::array();
+  for (const CellType& t : cell_types())
+    cells.push_back({{"name", t.name}, {"summary", t.summary}, {"gates", t.shape.gates},
+                     {"state_rows", t.shape.state}, {"cache_rows", t.shape.cache}});
+  for (const auto& k : task_kinds()) tasks.push_back(k.kind);
+  return {{"cells", cells}, {"tasks", tasks}};
+}
+
 // Names on the command line; the SpeedSpec fields are set from them after parsing.
 struct SpeedNames {
   std::string optimizer = "sgd";
@@ -221,6 +231,8 @@ int main_impl(int argc, char** argv) {
   report->add_option("--format", report_args.format, "md, csv or latex")->capture_default_str();
 
   auto* list = app.add_subcommand("list", "Describe every task, cell, optimizer and their parameters");
+  bool list_json = false;
+  list->add_flag("--json", list_json, "The cells (name, summary, rows per hidden unit) and task kinds as JSON");
 
   TraceArgs trace_args;
   auto* trace = app.add_subcommand("trace", "Record every update of a short run (tbptt-trace/1 JSON)");
@@ -247,7 +259,7 @@ int main_impl(int argc, char** argv) {
   if (*validate) return command_validate(validate_file, validate_sets);
   if (*report) return command_report(report_args);
   if (*list) {
-    std::cout << describe_schema() << std::flush;
+    std::cout << (list_json ? registry_json().dump(2) + "\n" : describe_schema()) << std::flush;
     return kExitOk;
   }
   if (*trace) return command_trace(trace_args);

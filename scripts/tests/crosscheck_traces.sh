@@ -12,6 +12,13 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "SKIP: torch not available (apt-get install python3-torch)"
   exit 77
 fi
+# Every registered cell (`tbptt list --json`) must have a trace here, so that none escapes the check.
+for cell in $("$tbptt" list --json | /usr/bin/python3 -c 'import json, sys; print(*(c["name"] for c in json.load(sys.stdin)["cells"]))'); do
+  if ! compgen -G "$repo_root/tests/data/trace/${cell}_*.yaml" >/dev/null; then
+    echo "FAIL: cell $cell has no trace in tests/data/trace/ (add ${cell}_<task>.yaml)"
+    exit 1
+  fi
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for experiment in "$repo_root"/tests/data/trace/*.yaml; do
