@@ -137,13 +137,13 @@ TEST_CASE("two threads can share one const Network", "[cell][threads]") {
   // for bit (scratch inside the shared cells would be overwritten by the other thread).
   const std::string name = GENERATE(from_range(cell_names()));
   INFO(name);
-  ModelSpec m;
-  m.cell = name;
-  m.input = 5;
-  m.hidden = 24;
-  m.output = 4;
-  m.layers = 2;
-  m.head = HeadKind::mse;
+  ProblemSpec s;
+  s.cell = name;
+  s.I = 5;
+  s.H = 24;
+  s.layers = 2;
+  s.head = HeadKind::mse;
+  const ModelSpec m = model_spec(s);
   const Index T = 30, B = 4;
   const Network<double> net(m);
   ParamBuffer<double> p = net.make_buffer();
