@@ -30,9 +30,10 @@ MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info) {
   // Computed in double: absurd settings must not wrap around.
   double params = 0;
   if (countable) {
-    const double first = static_cast<double>(cell_param_count(c.model.cell, std::max<Index>(1, info.input_size), c.model.hidden));
-    const double above = static_cast<double>(cell_param_count(c.model.cell, c.model.hidden, c.model.hidden));
-    params = first + static_cast<double>(c.model.layers - 1) * above;
+    const Index in = std::max<Index>(1, info.input_size);
+    params = static_cast<double>(cell_param_count(c.model.cell, in, c.model.hidden)) +
+             static_cast<double>(c.model.layers - 1) *
+                 static_cast<double>(cell_param_count(c.model.cell, c.model.hidden, c.model.hidden));
   } else {
     params = static_cast<double>(shape.gates) * static_cast<double>(H) * static_cast<double>(H);  // a lower bound
   }
