@@ -27,6 +27,7 @@
 #include "harness/run/speed.hpp"
 #include "harness/run/sweep_runner.hpp"
 #include "harness/train/trace.hpp"
+#include "models/cell_registry.hpp"
 
 namespace tbptt {
 namespace {
@@ -193,13 +194,23 @@ int command_bias(const BiasArgs& args) {
   return kExitOk;
 }
 
+// `tbptt list --json`: what scripts need to know about the registries (e.g. which cells exist).
+nlohmann::json registry_json() {
+  nlohmann::json cells = nlohmann::json::array(), tasks = nlohmann::json::array();
+  for (const CellType& t : cell_types())
+    cells.push_back({{"name", t.name}, {"summary", t.summary}, {"gates", t.shape.gates},
+                     {"state_rows", t.shape.state}, {"cache_rows", t.shape.cache}});
+  for (const auto& k : task_kinds()) tasks.push_back(k.kind);
+  return {{"cells", cells}, {"tasks", tasks}};
+}
+
 // Names on the command line; the SpeedSpec fields are set from them after parsing.
 struct SpeedNames {
-  std::string cell = "lstm", optimizer = "sgd";
+  std::string optimizer = "sgd";
 };
 
 void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
-  cmd.add_option("--cell", names.cell, "Recurrent cell")->check(CLI::IsMember({"rnn", "lstm", "gru"}))
+  cmd.add_option("--cell", s.cell, "Recurrent cell")->check(CLI::IsMember(cell_names()))
       ->capture_default_str();
   cmd.add_option("--hidden", s.hidden, "Hidden units")->check(CLI::PositiveNumber)->capture_default_str();
   cmd.add_option("--batch", s.batch, "Lanes")->check(CLI::PositiveNumber)->capture_default_str();
@@ -218,11 +229,8 @@ void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
 }
 
 int command_speed(SpeedSpec spec, const SpeedNames& names) {
-  const std::map<std::string, CellKind> cells = {
-      {"rnn", CellKind::rnn}, {"lstm", CellKind::lstm}, {"gru", CellKind::gru}};
   const std::map<std::string, OptimizerKind> optimizers = {
       {"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}};
-  spec.cell = cells.at(names.cell);  // IsMember checked the names
   spec.optimizer = optimizers.at(names.optimizer);
   std::cout << measure_speed(spec).dump(2) << "\n";
   return kExitOk;
@@ -259,6 +267,8 @@ int main_impl(int argc, char** argv) {
   report->add_option("--format", report_args.format, "md, csv or latex")->capture_default_str();
 
   auto* list = app.add_subcommand("list", "Describe every task, cell, optimizer and their parameters");
+  bool list_json = false;
+  list->add_flag("--json", list_json, "The cells (name, summary, rows per hidden unit) and task kinds as JSON");
 
   TraceArgs trace_args;
   auto* trace = app.add_subcommand("trace", "Record every update of a short run (tbptt-trace/1 JSON)");
@@ -293,7 +303,7 @@ int main_impl(int argc, char** argv) {
   if (*validate) return command_validate(validate_file, validate_sets);
   if (*report) return command_report(report_args);
   if (*list) {
-    std::cout << describe_schema() << std::flush;
+    std::cout << (list_json ? registry_json().dump(2) + "\n" : describe_schema()) << std::flush;
     return kExitOk;
   }
   if (*trace) return command_trace(trace_args);

@@ -34,8 +34,6 @@ import sys
 
 torch = None  # imported in main(), so that the script can exit 77 without it
 
-KINDS = {"rnn": 1, "lstm": 4, "gru": 3}
-
 
 class ScaleGrad:
     """Identity forward; the gradient flowing back is multiplied by w (built in main())."""
@@ -90,8 +88,8 @@ class Trace:
         self.precision = raw.get("precision", "double")
         m = require(raw, "model", "trace")
         self.cell = require(m, "cell", "model")
-        if self.cell not in KINDS:
-            raise TraceError(f"model.cell: expected rnn, lstm or gru, got {self.cell!r}")
+        if self.cell not in CELLS:
+            raise TraceError(f"model.cell: expected one of {', '.join(CELLS)}, got {self.cell!r}")
         self.layers = int(require(m, "layers", "model"))
         self.input = int(require(m, "input", "model"))
         self.hidden = int(require(m, "hidden", "model"))
@@ -128,12 +126,12 @@ class Trace:
                           key=lambda p: int(p[1:]) if p[1:].isdigit() else p)
         if len(prefixes) != self.layers:
             raise TraceError(f"params: expected {self.layers} layers l<i>.*, found {prefixes}")
-        g = KINDS[self.cell] * self.hidden
+        cell = CELLS[self.cell]
+        g = cell.gates * self.hidden
         for i, p in enumerate(prefixes):
             width = self.input if i == 0 else self.hidden
             want = {"Wx": (g, width), "Wh": (g, self.hidden), "b": (g,)}
-            if self.cell == "gru":
-                want["bhn"] = (self.hidden,)
+            want.update({k: (self.hidden,) for k in cell.biases})
             for k, shape in want.items():
                 name = f"{p}.{k}"
                 if name not in self.params:
@@ -173,37 +171,72 @@ def substitute(name, value, record, stored):
     return value - value.detach() + stored[name]
 
 
+# One layer, one step of each cell, written from its equations (models/<cell>_cell.hpp):
+# step(P, prefix, H, xw, h, c, sub) -> (h', c' or None), where xw = x Wx^T (B, G) and
+# sub(name, value) records a value a backward would keep (see substitute).
+
+def rnn_step(P, prefix, H, xw, h, c, sub):
+    a = sub("a", xw + P[f"{prefix}.b"] + h @ P[f"{prefix}.Wh"].t())
+    return torch.tanh(a), None
+
+
+def lstm_step(P, prefix, H, xw, h, c, sub):
+    c = sub("c_prev", c)
+    a = sub("a", xw + P[f"{prefix}.b"] + h @ P[f"{prefix}.Wh"].t())
+    i, f = torch.sigmoid(a[:, :H]), torch.sigmoid(a[:, H:2 * H])
+    g, o = torch.tanh(a[:, 2 * H:3 * H]), torch.sigmoid(a[:, 3 * H:])
+    c_new = f * c + i * g
+    return o * torch.tanh(c_new), c_new
+
+
+def gru_step(P, prefix, H, xw, h, c, sub):
+    # rows stacked r, z, n; bhn inside the reset gate (PyTorch's convention)
+    Wh, b = P[f"{prefix}.Wh"], P[f"{prefix}.b"]
+    a_rz = sub("a_rz", xw[:, :2 * H] + b[:2 * H] + h @ Wh[:2 * H].t())
+    r, z = torch.sigmoid(a_rz[:, :H]), torch.sigmoid(a_rz[:, H:])
+    hn = sub("hn", h @ Wh[2 * H:].t() + P[f"{prefix}.bhn"])
+    n = torch.tanh(sub("a_n", xw[:, 2 * H:] + b[2 * H:] + r * hn))
+    return (1 - z) * n + z * h, None
+
+
+def mgu_step(P, prefix, H, xw, h, c, sub):
+    # Zhou et al. 2016, rows stacked f, n: f = sigm(Wf [h, x] + bf), n = tanh(Wn [f*h, x] + bn),
+    # h' = (1-f) h + f n
+    Wh, b = P[f"{prefix}.Wh"], P[f"{prefix}.b"]
+    f = torch.sigmoid(sub("a_f", xw[:, :H] + b[:H] + h @ Wh[:H].t()))
+    fh = sub("fh", f * h)
+    n = torch.tanh(sub("a_n", xw[:, H:] + b[H:] + fh @ Wh[H:].t()))
+    return (1 - f) * h + f * n, None
+
+
+class CellDef:
+    """A cell's PyTorch step, its gate blocks and extra (H) biases beyond Wx, Wh, b."""
+
+    def __init__(self, step, gates, biases=(), has_c=False):
+        self.step, self.gates, self.biases, self.has_c = step, gates, biases, has_c
+
+
+CELLS = {"rnn": CellDef(rnn_step, 1), "lstm": CellDef(lstm_step, 4, has_c=True),
+         "gru": CellDef(gru_step, 3, biases=("bhn",)), "mgu": CellDef(mgu_step, 2)}
+
+
 def cell_step(trace, P, prefix, x, h, c, stored):
     """One layer, one step. Returns (h', c', record of the values a backward would keep)."""
-    H, rec = trace.hidden, {}
-    Wx, Wh, b = P[f"{prefix}.Wx"], P[f"{prefix}.Wh"], P[f"{prefix}.b"]
+    rec = {}
+    Wx = P[f"{prefix}.Wx"]
     if x.dtype == torch.long:  # one-hot input: a column gather
         xw = Wx.index_select(1, x).t()
     else:
         xw = x @ Wx.t()
-    h = substitute("h_prev", h, rec, stored)
-    if trace.cell == "rnn":
-        a = substitute("a", xw + b + h @ Wh.t(), rec, stored)
-        return torch.tanh(a), None, rec
-    if trace.cell == "lstm":
-        c = substitute("c_prev", c, rec, stored)
-        a = substitute("a", xw + b + h @ Wh.t(), rec, stored)
-        i, f = torch.sigmoid(a[:, :H]), torch.sigmoid(a[:, H:2 * H])
-        g, o = torch.tanh(a[:, 2 * H:3 * H]), torch.sigmoid(a[:, 3 * H:])
-        c_new = f * c + i * g
-        return o * torch.tanh(c_new), c_new, rec
-    # gru: rows stacked r, z, n
-    a_rz = substitute("a_rz", xw[:, :2 * H] + b[:2 * H] + h @ Wh[:2 * H].t(), rec, stored)
-    r, z = torch.sigmoid(a_rz[:, :H]), torch.sigmoid(a_rz[:, H:])
-    hn = substitute("hn", h @ Wh[2 * H:].t() + P[f"{prefix}.bhn"], rec, stored)
-    a_n = substitute("a_n", xw[:, 2 * H:] + b[2 * H:] + r * hn, rec, stored)
-    n = torch.tanh(a_n)
-    return (1 - z) * n + z * h, None, rec
+    sub = lambda name, value: substitute(name, value, rec, stored)
+    h = sub("h_prev", h)
+    h_new, c_new = CELLS[trace.cell].step(P, prefix, trace.hidden, xw, h, c, sub)
+    return h_new, c_new, rec
 
 
 def zero_state(trace):
     z = torch.zeros(trace.batch, trace.hidden, dtype=torch.float64)
-    return [(z, z if trace.cell == "lstm" else None) for _ in range(trace.layers)]
+    return [(z, z if CELLS[trace.cell].has_c else None) for _ in range(trace.layers)]
 
 
 def model_step(trace, P, t, state, stored=None):

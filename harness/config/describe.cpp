@@ -5,6 +5,7 @@
 #include "harness/config/experiment.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/suggest.hpp"
+#include "models/cell_registry.hpp"
 
 namespace tbptt {
 namespace {
@@ -20,7 +21,11 @@ void section(std::ostringstream& out, const std::string& title, const std::strin
              const std::string& kind_field) {
   out << title << "\n";
   if (const Field* k = find_field(kind_field)) {
-    for (const auto& c : k->choices) out << "  " << c << (c == k->default_text ? " (default)" : "") << "\n";
+    for (const auto& c : k->choices) {
+      out << "  " << c << (c == k->default_text ? " (default)" : "");
+      if (kind_field == "model.cell") out << ": " << cell_type(c).summary;
+      out << "\n";
+    }
   }
   for (const auto& f : schema_fields()) {
     if (f.path.rfind(prefix, 0) != 0 || f.path == kind_field) continue;

@@ -19,7 +19,8 @@ The workload is the one the C++ `tbptt speed` command times:
 
 All data is generated before timing: a pool of a few chunks reused cyclically.
 FLOP count (the same formula as tbptt-bench, 2 x multiply-adds, per trained token):
-  forward = 2*G*(I+H) + (L-1)*2*G*(H+H) + 2*O*H, G = H, 4H, 3H for rnn, lstm, gru;
+  forward = 2*G*(I+H) + (L-1)*2*G*(H+H) + 2*O*H, G = the rows of the module's weight_hh
+  (H, 4H, 3H for rnn, lstm, gru);
   training = 3 x forward. (For k2 > k1 the re-run steps are extra work not counted.)
 
 Prints one JSON line: tokens_per_second, seconds, tokens, gflops, peak_rss_bytes, ...
@@ -39,10 +40,18 @@ import resource
 import sys
 import time
 
+# The cells this peer can time: PyTorch's own modules (a cell PyTorch lacks, such as the MGU, has
+# no native peer). name -> (module constructor, whether the state is an (h, c) pair).
+CELLS = {
+    "rnn": (lambda nn, a: nn.RNN(a.input, a.hidden, a.layers, nonlinearity="tanh"), False),
+    "lstm": (lambda nn, a: nn.LSTM(a.input, a.hidden, a.layers), True),
+    "gru": (lambda nn, a: nn.GRU(a.input, a.hidden, a.layers), False),
+}
+
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--cell", choices=["rnn", "lstm", "gru"], default="lstm")
+    p.add_argument("--cell", choices=list(CELLS), default="lstm")
     p.add_argument("--hidden", type=int, default=256)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--input", type=int, default=64)
@@ -68,17 +77,11 @@ def parse_args(argv=None):
     return args
 
 
-def gate_rows(cell, hidden):
-    """G: rows of the stacked gate matrices."""
-    return {"rnn": 1, "lstm": 4, "gru": 3}[cell] * hidden
-
-
-def flops_per_token(cell, layers, inp, hidden, out):
+def flops_per_token(g, layers, inp, hidden, out):
     """Training FLOPs per (step, lane), 2 per multiply-add, the formula of tbptt's
     Network::train_flops_per_token: forward Wx x and Wh h per layer and the head; backward dWh and
     dh (2x the recurrent product), dWx, dx above the first layer (the input needs no gradient),
-    and the head's dW and dh."""
-    g = gate_rows(cell, hidden)
+    and the head's dW and dh. g: rows of the stacked gate matrices (G)."""
     total = 6 * out * hidden
     for layer in range(layers):
         rec = 2 * g * hidden
@@ -141,10 +144,7 @@ def blas_info(torch):
 
 def build_model(torch, args):
     nn = torch.nn
-    kinds = {"rnn": lambda: nn.RNN(args.input, args.hidden, args.layers, nonlinearity="tanh"),
-             "lstm": lambda: nn.LSTM(args.input, args.hidden, args.layers),
-             "gru": lambda: nn.GRU(args.input, args.hidden, args.layers)}
-    rnn = kinds[args.cell]()
+    rnn = CELLS[args.cell][0](nn, args)
     head = nn.Linear(args.hidden, args.output)
     params = list(rnn.parameters()) + list(head.parameters())
     if args.optimizer == "sgd":
@@ -156,7 +156,7 @@ def build_model(torch, args):
 
 def zero_state(torch, args):
     h = torch.zeros(args.layers, args.batch, args.hidden)
-    return (h, torch.zeros_like(h)) if args.cell == "lstm" else h
+    return (h, torch.zeros_like(h)) if CELLS[args.cell][1] else h
 
 
 def detach(state):
@@ -265,7 +265,7 @@ def run(args):
     cpu_seconds = time.process_time() - cpu_start
     final_loss = float(loss.detach())  # the last backward has completed: synchronous CPU
     tokens = args.updates * args.k1 * args.batch
-    fpt = flops_per_token(args.cell, args.layers, args.input, args.hidden, args.output)
+    fpt = flops_per_token(trainer.rnn.weight_hh_l0.shape[0], args.layers, args.input, args.hidden, args.output)
     return {
         "peer": "pytorch",
         "cell": args.cell, "layers": args.layers, "input": args.input, "hidden": args.hidden,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records a trace of every experiment in tests/data/trace/ with `tbptt trace` (double precision,
-# and one in float) and recomputes each update with PyTorch (scripts/crosscheck_pytorch.py).
+# and two in float) and recomputes each update with PyTorch (scripts/crosscheck_pytorch.py).
 #
 # Usage: scripts/tests/crosscheck_traces.sh PATH/TO/tbptt [UPDATES]
 # Exit 0 when every trace matches, 1 when one does not, 77 (a skip for CTest) without torch.
@@ -12,6 +12,13 @@ if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "SKIP: torch not available (apt-get install python3-torch)"
   exit 77
 fi
+# Every registered cell (`tbptt list --json`) must have a trace here, so that none escapes the check.
+for cell in $("$tbptt" list --json | /usr/bin/python3 -c 'import json, sys; print(*(c["name"] for c in json.load(sys.stdin)["cells"]))'); do
+  if ! compgen -G "$repo_root/tests/data/trace/${cell}_*.yaml" >/dev/null; then
+    echo "FAIL: cell $cell has no trace in tests/data/trace/ (add ${cell}_<task>.yaml)"
+    exit 1
+  fi
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for experiment in "$repo_root"/tests/data/trace/*.yaml; do
@@ -19,4 +26,5 @@ for experiment in "$repo_root"/tests/data/trace/*.yaml; do
   "$tbptt" trace "$experiment" --updates "$updates" --double --out "$out/$name.json"
 done
 "$tbptt" trace "$repo_root/tests/data/trace/lstm_copy_stored.yaml" --updates "$updates" --out "$out/float.json"
+"$tbptt" trace "$repo_root/tests/data/trace/mgu_copy_stored.yaml" --updates "$updates" --out "$out/mgu_float.json"
 /usr/bin/python3 "$repo_root/scripts/crosscheck_pytorch.py" "$out"/*.json
