@@ -11,30 +11,50 @@ namespace {
 
 std::atomic<uint64_t> g_limit_override{0};
 
-uint64_t gates(CellKind c) { return c == CellKind::rnn ? 1 : c == CellKind::gru ? 3 : 4; }
+double gates(CellKind c) { return c == CellKind::rnn ? 1 : c == CellKind::gru ? 3 : 4; }
+
+// Evaluation blocks: the evaluator's kBlock (harness/train/evaluator.cpp).
+constexpr Index kEvalBlock = 128;
+// The fidelity probe: harness/train/fidelity.cpp (lanes, stream probe length and its cap).
+constexpr Index kProbeLanes = 16, kProbeMinReach = 16, kProbeMaxSteps = 4096;
 
 }  // namespace
 
-MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info) {
+MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info, const EvalPlan& eval) {
   MemoryEstimate e;
   const Index k1 = c.train.tbptt.k1 == 0 ? info.max_episode_length : c.train.tbptt.k1;
   const Index k2 = c.train.tbptt.k2 == 0 ? info.max_episode_length : c.train.tbptt.k2;
   e.window = std::max<Index>(1, std::max(k1, k2));
-  const uint64_t H = static_cast<uint64_t>(c.model.hidden);
-  const uint64_t G = gates(c.model.cell) * H;
-  uint64_t params = 0;
-  for (Index l = 0; l < c.model.layers; ++l) {
-    const uint64_t in = l == 0 ? static_cast<uint64_t>(info.input_size) : H;
-    params += G * (in + H + 1) + (c.model.cell == CellKind::gru ? H : 0);
+  const double H = static_cast<double>(c.model.hidden), L = static_cast<double>(c.model.layers);
+  const double G = gates(c.model.cell) * H, O = static_cast<double>(info.output_size);
+  double params = 0;
+  for (Index l = 0; l < c.model.layers && l < 2; ++l) {
+    const double in = l == 0 ? static_cast<double>(info.input_size) : H;
+    params += (G * (in + H + 1) + (c.model.cell == CellKind::gru ? H : 0)) * (l == 0 ? 1.0 : L - 1.0);
   }
-  params += static_cast<uint64_t>(info.output_size) * (H + 1);
+  params += O * (H + 1);
   e.parameters = params;
-  const uint64_t dense_in = info.input_kind == InputKind::dense ? static_cast<uint64_t>(info.input_size) : 0;
-  // Computed in double: absurd settings must not wrap around.
-  const double act = 4.0 * static_cast<double>(c.train.batch) * static_cast<double>(e.window) *
-                     (static_cast<double>(c.model.layers) * 7.0 * static_cast<double>(H) + static_cast<double>(dense_in));
-  const double total = act + 16.0 * static_cast<double>(params);
-  e.bytes = total >= 1.8e19 ? UINT64_MAX : static_cast<uint64_t>(total);
+  const double dense = info.input_kind == InputKind::dense ? static_cast<double>(info.input_size) : 0;
+  const double per_step = L * 7.0 * H;  // per lane
+
+  e.parameter_bytes = 16.0 * params;
+  e.training_bytes = 4.0 * static_cast<double>(c.train.batch) * static_cast<double>(e.window) * (per_step + dense + 2 * O);
+
+  e.eval_lanes = std::max<Index>(1, eval.lanes);
+  e.eval_block = std::min<Index>(kEvalBlock, std::max<Index>(1, eval.steps));
+  e.eval_bytes = 4.0 * static_cast<double>(e.eval_lanes) * static_cast<double>(e.eval_block) *
+                 (per_step + 2 * dense + 3 * O + 3);
+
+  if (c.eval.fidelity) {
+    e.probe_lanes = std::min<Index>(c.train.batch, kProbeLanes);
+    const Index reach = std::max({c.train.tbptt.k1, c.train.tbptt.k2, c.eval.fidelity_lags, kProbeMinReach});
+    e.probe_steps = info.aligned_episodes && info.max_episode_length > 0
+                        ? info.max_episode_length
+                        : std::min<Index>(reach > kProbeMaxSteps ? kProbeMaxSteps : 4 * reach, kProbeMaxSteps);
+    const double cols = static_cast<double>(e.probe_lanes) * static_cast<double>(e.probe_steps);
+    e.fidelity_bytes = 4.0 * cols * (per_step + dense + 2 * O + 2 * H) + 12.0 * params;
+  }
+  e.bytes = e.parameter_bytes + e.training_bytes + std::max(e.eval_bytes, e.fidelity_bytes);
   return e;
 }
 
@@ -47,13 +67,21 @@ uint64_t memory_limit_bytes() {
 
 void set_memory_limit(uint64_t bytes) { g_limit_override.store(bytes); }
 
-std::string format_bytes(uint64_t bytes) {
+std::string format_bytes(double bytes) {
+  static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   char buf[64];
-  const double gib = static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
-  if (gib >= 1.0)
-    std::snprintf(buf, sizeof buf, "%.1f GiB", gib);
+  double v = bytes / 1024.0;
+  size_t u = 0;
+  while (v >= 1024.0 && u + 1 < std::size(kUnits)) {
+    v /= 1024.0;
+    ++u;
+  }
+  if (u <= 1)
+    std::snprintf(buf, sizeof buf, "%.0f %s", v, kUnits[u]);
+  else if (v >= 10000.0)
+    std::snprintf(buf, sizeof buf, "%.2g %s", v, kUnits[u]);
   else
-    std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, kUnits[u]);
   return buf;
 }
 

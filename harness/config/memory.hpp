@@ -1,10 +1,21 @@
 // Refusing settings that cannot fit in memory, before anything is allocated.
 //
-// Estimate (float32 runs): the activation ring holds max(k1, k2) steps (the task's longest
-// episode for `full`) of B lanes, per layer about 7 values per hidden unit (LSTM: h, c and the
-// four gates, plus the incoming gradient), plus dense inputs; the parameters are held 4 times
-// (weights, gradients, two optimizer moments):
-//   bytes = 4 * batch * window * (layers * 7 * hidden + dense input width) + 16 * parameters
+// Estimate (float32 runs), in bytes, of the four things a run holds at its peak:
+//   parameters:  16 * parameters (weights, gradients, two optimizer moments)
+//   training:    4 * batch * window * (layers * 7 * hidden + dense input width + 2 * outputs)
+//                the activation ring of max(k1, k2) steps (full: the longest episode), about 7
+//                values per hidden unit and layer (LSTM: h, c and the four gates, plus the
+//                incoming gradient), and the head's logits and their gradient
+//   evaluation:  4 * lanes * block * (layers * 7 * hidden + 2 * dense width + 3 * outputs + 3)
+//                the evaluator's tape over blocks of up to 128 steps of its lanes (one per
+//                eval.sequence for episodic tasks; the task's eval_lanes for streams), with the
+//                block's inputs, logits, targets and per-column losses
+//   fidelity:    (eval.fidelity only) the probe: min(batch, 16) lanes over one episode, or
+//                4 * max(k1, k2, fidelity_lags, 16) steps of a stream (at most 4096), its tape,
+//                two (hidden x steps x lanes) gradients and three more parameter buffers
+// Evaluation and the probe run one after the other, while the trainer keeps its ring:
+//   bytes = parameters + training + max(evaluation, fidelity)
+// Everything is computed in double, so that absurd sizes (hidden 1e9) cannot wrap around.
 // The limit is half of the physical memory (sysconf), so that parallel runs and the OS have room.
 #pragma once
 
@@ -16,16 +27,20 @@
 namespace tbptt {
 
 struct MemoryEstimate {
-  Index window = 0;          // steps held: max(k1, k2), full -> max_episode_length
-  uint64_t parameters = 0;   // count of trainable values
-  uint64_t bytes = 0;
+  Index window = 0;          // training steps held: max(k1, k2), full -> max_episode_length
+  Index eval_lanes = 0, eval_block = 0;  // the evaluator's lanes and steps per block
+  Index probe_lanes = 0, probe_steps = 0;  // the fidelity probe (0 when eval.fidelity is off)
+  double parameters = 0;     // count of trainable values
+  double parameter_bytes = 0, training_bytes = 0, eval_bytes = 0, fidelity_bytes = 0;
+  double bytes = 0;          // the peak, as above
 };
 
-MemoryEstimate estimate_memory(const RunConfig& config, const TaskInfo& info);
+// `eval` is the task's evaluation plan for config.eval.sequences (Task::eval_plan_for).
+MemoryEstimate estimate_memory(const RunConfig& config, const TaskInfo& info, const EvalPlan& eval);
 // Half of the physical memory, or the value set by set_memory_limit (0 restores the default).
 uint64_t memory_limit_bytes();
 void set_memory_limit(uint64_t bytes);
-// "1.5 GiB", "320 MiB".
-std::string format_bytes(uint64_t bytes);
+// "12 KiB", "320 MiB", "1.5 GiB", "2.0 TiB", ... up to EiB ("5.6e+14 EiB" beyond 10000 EiB).
+std::string format_bytes(double bytes);
 
 }  // namespace tbptt

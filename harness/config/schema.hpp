@@ -36,9 +36,17 @@ enum class ValueType {
   jobs,             // "auto" or an integer >= 1
 };
 
+// What a string field must look like beyond being UTF-8 (checked for every scalar on reading).
+enum class TextRule {
+  any,     // any text
+  name,    // a folder name: not empty, no '/', no control characters
+  path,    // a file or folder path: not empty, no control characters
+};
+
 struct Field {
   std::string path;  // dotted, e.g. "train.tbptt.k1"
   ValueType type = ValueType::string;
+  TextRule text_rule = TextRule::any;  // string fields
   double min = -1e300, max = 1e300;
   bool min_open = false, max_open = false;
   std::vector<std::string> choices;
