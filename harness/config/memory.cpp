@@ -67,6 +67,14 @@ uint64_t memory_limit_bytes() {
 
 void set_memory_limit(uint64_t bytes) { g_limit_override.store(bytes); }
 
+uint64_t max_sweep_runs() { return std::min(kMaxSweepRuns, memory_limit_bytes() / kBytesPerRun); }
+
+std::string sweep_cap_reason() {
+  if (max_sweep_runs() == kMaxSweepRuns) return "a sweep may have";
+  return "this machine can hold (about " + format_bytes(static_cast<double>(kBytesPerRun)) + " per run within " +
+         format_bytes(static_cast<double>(memory_limit_bytes())) + ", half of the physical memory)";
+}
+
 std::string format_bytes(double bytes) {
   static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
   char buf[64];

@@ -40,6 +40,14 @@ MemoryEstimate estimate_memory(const RunConfig& config, const TaskInfo& info, co
 // Half of the physical memory, or the value set by set_memory_limit (0 restores the default).
 uint64_t memory_limit_bytes();
 void set_memory_limit(uint64_t bytes);
+// The most runs one sweep may have: 1,000,000, or fewer when the run list (about
+// kBytesPerRun each, measured: 4.3 KB per run on x86-64) would not fit in memory_limit_bytes().
+constexpr uint64_t kMaxSweepRuns = 1000000;
+constexpr uint64_t kBytesPerRun = 8 * 1024;
+uint64_t max_sweep_runs();
+// Why the cap is what it is: "a sweep may have" or "this machine's memory holds (...)".
+std::string sweep_cap_reason();
+
 // "12 KiB", "320 MiB", "1.5 GiB", "2.0 TiB", ... up to EiB ("5.6e+14 EiB" beyond 10000 EiB).
 std::string format_bytes(double bytes);
 

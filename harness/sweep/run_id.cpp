@@ -5,6 +5,7 @@
 
 #include "harness/config/config_node.hpp"
 #include "harness/config/schema.hpp"
+#include "harness/sweep/run_spec.hpp"
 #include "models/rng.hpp"
 
 namespace tbptt {
@@ -63,6 +64,10 @@ YAML::Node resolved_run_node(const RunConfig& c) {
     node[parts.back()] = yaml_of(value);
   }
   return root;
+}
+
+YAML::Node resolved_config(const RunSpec& spec) {
+  return spec.resolved.IsDefined() && !spec.resolved.IsNull() ? spec.resolved : resolved_run_node(spec.config);
 }
 
 }  // namespace tbptt
