@@ -104,8 +104,9 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     if (world.rank == 0) {
       std::cout << r.table_md << std::flush;
       std::cerr << r.output.string() << ": " << r.skipped << " runs already done, this invocation: "
-                << r.schedule.ok << " ok, " << r.schedule.diverged << " diverged, " << r.failed_total
-                << " failed" << (world.size > 1 ? " (failed over all ranks)" : "")
+                << r.schedule.ok << " ok, " << r.schedule.diverged << " diverged, "
+                << (r.schedule.time_limit ? std::to_string(r.schedule.time_limit) + " over run.time_limit, " : "")
+                << r.failed_total << " failed" << (world.size > 1 ? " (failed over all ranks)" : "")
                 << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
     }
     return r.failed_total > 0 || r.stopped ? kExitFailure : kExitOk;
@@ -224,6 +225,10 @@ int main_impl(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "Describe every task, cell, optimizer and their parameters");
 
+  bool schema_markdown_flag = false;
+  auto* schema = app.add_subcommand("schema", "Print the experiment file reference (experiments/SCHEMA.md)");
+  schema->add_flag("--markdown", schema_markdown_flag, "As Markdown (the format of experiments/SCHEMA.md)")->required();
+
   TraceArgs trace_args;
   auto* trace = app.add_subcommand("trace", "Record every update of a short run (tbptt-trace/1 JSON)");
   trace->add_option("file", trace_args.file, "Experiment YAML file (its first run is traced)")->required();
@@ -245,11 +250,18 @@ int main_impl(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  // An empty --output would silently mean "the default folder": refuse it.
+  if (*run && run->count("--output") > 0 && run_args.output.empty())
+    throw std::invalid_argument("--output: expected a results folder, got ''");
   if (*run) return command_run(run_args, argc, argv);
   if (*validate) return command_validate(validate_file, validate_sets);
   if (*report) return command_report(report_args);
   if (*list) {
     std::cout << describe_schema() << std::flush;
+    return kExitOk;
+  }
+  if (*schema) {
+    std::cout << schema_markdown() << std::flush;
     return kExitOk;
   }
   if (*trace) return command_trace(trace_args);
@@ -265,13 +277,13 @@ int main(int argc, char** argv) {
   try {
     return tbptt::main_impl(argc, argv);
   } catch (const tbptt::ConfigError& e) {
-    std::cerr << e.report();  // one line per diagnostic, each ending in '\n'
+    std::cerr << e.report();  // one line per diagnostic, each ending in '\n', already escaped
     return tbptt::kExitBadInput;
   } catch (const std::invalid_argument& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << tbptt::escape_controls(e.what()) << "\n";
     return tbptt::kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << tbptt::escape_controls(e.what()) << "\n";
     return tbptt::kExitFailure;
   }
 }

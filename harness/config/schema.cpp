@@ -162,7 +162,7 @@ std::vector<Field> make_fields() {
                    [](RunConfig& c, const Value& v) { c.train.clip.kind = as_enum<ClipKind>(v, kClips); },
                    [](const RunConfig& c) { return enum_value(c.train.clip.kind, kClips); }));
   // After clip.kind: `threshold: off` overrides the kind (fields are applied in table order).
-  f.push_back(bind(field("train.clip.threshold", VT::clip_threshold, "clipping threshold; off: no clipping (kind none)"),
+  f.push_back(bind(field("train.clip.threshold", VT::positive_or_off, "clipping threshold; off: no clipping (kind none)"),
                    [](RunConfig& c, const Value& v) {
                      if (std::holds_alternative<std::string>(v))
                        c.train.clip.kind = ClipKind::none;
@@ -185,6 +185,18 @@ std::vector<Field> make_fields() {
   f.push_back(bind(choice("train.on_nonfinite", kNonFinite, "a NaN/inf loss or gradient: stop the run as diverged, or skip the update"),
                    [](RunConfig& c, const Value& v) { c.train.on_nonfinite = as_enum<OnNonFinite>(v, kNonFinite); },
                    [](const RunConfig& c) { return enum_value(c.train.on_nonfinite, kNonFinite); }));
+  Field factor = bind(field("train.diverge_factor", VT::positive_or_off,
+                            "a run whose evaluation loss stays above this many times the task's chance loss "
+                            "for diverge_evals evaluations in a row ends as diverged; off: only NaN/inf diverge"),
+                      [](RunConfig& c, const Value& v) { c.train.diverge_factor = std::holds_alternative<std::string>(v) ? 0.0 : as_num(v); },
+                      [](const RunConfig& c) { return c.train.diverge_factor > 0 ? Value(c.train.diverge_factor) : Value(std::string("off")); });
+  factor.id_when_default = false;
+  f.push_back(factor);
+  Field evals = bind(ranged(field("train.diverge_evals", VT::integer, "consecutive evaluations above the diverge_factor level that end a run as diverged"), 1, kMaxCount),
+                     [](RunConfig& c, const Value& v) { c.train.diverge_evals = as_int(v); },
+                     [](const RunConfig& c) { return Value(static_cast<int64_t>(c.train.diverge_evals)); });
+  evals.id_when_default = false;
+  f.push_back(evals);
 
   f.push_back(bind(ranged(field("eval.every", VT::integer, "updates between evaluations (and always at the end)"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.every = as_int(v); },
@@ -216,6 +228,10 @@ std::vector<Field> make_fields() {
   f.push_back(bind(ranged(field("run.threads_per_run", VT::integer, "Eigen threads inside each run"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.threads = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.threads)); }));
+  f.push_back(bind(field("run.time_limit", VT::positive_or_off,
+                         "seconds of wall time per run; a run still going then stops with status time_limit; off: none"),
+                   [](RunConfig& c, const Value& v) { c.time_limit = std::holds_alternative<std::string>(v) ? 0.0 : as_num(v); },
+                   [](const RunConfig& c) { return c.time_limit > 0 ? Value(c.time_limit) : Value(std::string("off")); }));
   Field output = text_field("run.output", TextRule::path, "results folder; default: results/<name>");
   f.push_back(output);
   f.push_back(field("report.metric", VT::string, "metric the tables compare; default: eval.metric, else the task's score metric"));
@@ -347,7 +363,7 @@ std::string expected_text(const Field& f) {
       return "one of " + join_names(f.path == "task.kind" ? task_kind_names() : f.choices);
     case ValueType::window:
       return "an integer >= 1 or \"full\"";
-    case ValueType::clip_threshold:
+    case ValueType::positive_or_off:
       return "a number > 0 or \"off\"";
     case ValueType::optional_number:
       return "a number or null";
@@ -407,7 +423,7 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
       if (!v || *v < 1) return fail();
       return Value(*v);
     }
-    case ValueType::clip_threshold: {
+    case ValueType::positive_or_off: {
       if (scalar_is(n, "off")) return Value(std::string("off"));
       const auto v = scalar_number(n);
       if (!v || !(*v > 0)) return fail();

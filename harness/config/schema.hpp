@@ -31,7 +31,7 @@ enum class ValueType {
   string,           // any text
   choice,           // one of `choices`
   window,           // an integer >= 1 or "full" (k1, k2)
-  clip_threshold,   // a number > 0 or "off" (off: clip.kind none)
+  positive_or_off,  // a number > 0 or "off" (clip threshold: kind none; time limit, diverge factor: none)
   optional_number,  // a number or null
   jobs,             // "auto" or an integer >= 1
 };
@@ -52,6 +52,9 @@ struct Field {
   std::vector<std::string> choices;
   std::string doc;
   std::string default_text;  // as it would be written in YAML
+  // Keys added after results existed: left out of the run id while at their default, so that
+  // adding them kept every earlier id (and the results folders resuming by id) valid.
+  bool id_when_default = true;
   void (*set)(RunConfig&, const Value&) = nullptr;  // null: not part of RunConfig
   Value (*get)(const RunConfig&) = nullptr;
 };

@@ -93,6 +93,7 @@ ScheduleResult run_scheduled(const std::vector<RunSpec>& runs, const Runner& run
     switch (outcome.status) {
       case RunStatus::ok: ++result.ok; break;
       case RunStatus::diverged: ++result.diverged; break;
+      case RunStatus::time_limit: ++result.time_limit; break;
       case RunStatus::failed:
         ++result.failed;
         if (options.fail_fast) {

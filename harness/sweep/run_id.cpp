@@ -38,8 +38,11 @@ YAML::Node yaml_of(const Value& v) {
 
 std::string canonical_text(const RunConfig& c) {
   std::map<std::string, std::string> sorted;
-  for (const auto& [path, value] : settings(c))
-    if (!excluded_from_id(path)) sorted[path] = value_text(value);
+  for (const auto& [path, value] : settings(c)) {
+    const Field* f = find_field(path);
+    if (excluded_from_id(path) || (f != nullptr && !f->id_when_default && value_text(value) == f->default_text)) continue;
+    sorted[path] = value_text(value);
+  }
   std::string out;
   for (const auto& [path, text] : sorted) out += path + "=" + text + "\n";
   return out;
