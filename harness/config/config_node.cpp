@@ -120,8 +120,8 @@ struct ConfigNode::Builder {
 };
 
 ConfigNode ConfigNode::from_yaml(const YAML::Node& node, const std::string& file, const Loc& fallback,
-                                 int line0, int col0) {
-  Builder b{file, line0, col0, 0, 0, {}};
+                                 int line0, int col0, const std::string& at_path) {
+  Builder b{file, line0, col0, 0, 0, at_path.empty() ? std::vector<std::string>{} : split_path(at_path)};
   return b.build(node, fallback);
 }
 

@@ -35,8 +35,9 @@ class ConfigNode {
   // would otherwise become gigabytes).
   static constexpr int kMaxDepth = 100;
   static constexpr size_t kMaxNodes = 1000000;
+  // `at_path` (dotted) is where the tree will stand (a --set value), for the messages.
   static ConfigNode from_yaml(const YAML::Node& node, const std::string& file, const Loc& fallback,
-                              int line0 = 0, int col0 = 0);
+                              int line0 = 0, int col0 = 0, const std::string& at_path = "");
   YAML::Node to_yaml() const;
 
   Kind kind() const { return kind_; }

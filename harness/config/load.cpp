@@ -62,7 +62,7 @@ void apply_override(ConfigNode& root, const std::string& text) {
   if (parts.front() == "base") throw ConfigError(start, key, "cannot be set from the command line");
   if ((parts.front() == "sweep" || parts.front() == "baseline") && parts.size() > 2)
     parts = {parts.front(), key.substr(parts.front().size() + 1)};
-  ConfigNode value = parse_config_text(text.substr(eq + 1), Loc{kCommandLine, 1, static_cast<int>(eq) + 2});
+  ConfigNode value = parse_config_text(text.substr(eq + 1), Loc{kCommandLine, 1, static_cast<int>(eq) + 2}, key);
   value.set_key_loc(start);
   if (!root.is_map()) root = ConfigNode::map(root.loc());
   const ConfigNode* old = root.find_path(parts);

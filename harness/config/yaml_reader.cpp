@@ -98,14 +98,14 @@ ConfigNode read_config_file(const std::string& path, const Loc& from) {
   return ConfigNode::from_yaml(root, path, top);
 }
 
-ConfigNode parse_config_text(const std::string& text, const Loc& at) {
+ConfigNode parse_config_text(const std::string& text, const Loc& at, const std::string& at_path) {
   const YAML::Node node = parse_yaml(text, at.file, at.line - 1, at.column - 1);
   if (!node.IsDefined() || node.IsNull()) {
     ConfigNode n;
     n.set_loc(at);
     return n;
   }
-  return ConfigNode::from_yaml(node, at.file, at, at.line - 1, at.column - 1);
+  return ConfigNode::from_yaml(node, at.file, at, at.line - 1, at.column - 1, at_path);
 }
 
 std::optional<int64_t> scalar_int(const ConfigNode& n) {
