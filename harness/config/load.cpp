@@ -73,6 +73,10 @@ void apply_override(ConfigNode& root, const std::string& text) {
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides) {
   ConfigNode tree = read_with_bases(path);
   for (const auto& o : set_overrides) apply_override(tree, o);
+  return experiment_from_tree(tree, path);
+}
+
+Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path) {
   Diagnostics d;
   check_tree(tree, d, TreeMode::experiment);
   d.throw_if_any();

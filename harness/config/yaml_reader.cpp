@@ -84,6 +84,10 @@ ConfigNode read_config_file(const std::string& path, const Loc& from) {
     if (from.known()) throw ConfigError(from, "base", path + " " + e.what());
     throw ConfigError(Loc{path, 1, 1}, "", std::string("the file ") + e.what());
   }
+  return parse_config_document(text, path);
+}
+
+ConfigNode parse_config_document(const std::string& text, const std::string& path) {
   // Before yaml-cpp sees it: every byte must be UTF-8 text (names become folder names and JSON).
   if (const size_t bad = invalid_utf8_offset(text); bad != std::string::npos) {
     char hex[8];

@@ -26,9 +26,7 @@ constexpr uint64_t kMaxCorpusBytes = 256ull * 1024 * 1024;
 
 std::string read_file(const std::string& path) {
   try {
-    std::string bytes = read_input_file(path, kMaxCorpusBytes, "a text file");
-    if (bytes.empty()) fail(path, "is empty");
-    return bytes;
+    return read_input_file(path, kMaxCorpusBytes, "a text file");
   } catch (const InputFileError& e) {
     const bool kjv = std::filesystem::path(path).filename() == "kjv.txt";
     const std::string why = e.what();
@@ -36,9 +34,12 @@ std::string read_file(const std::string& path) {
   }
 }
 
-std::shared_ptr<const TextCorpus> build(const std::string& path, double valid_fraction,
-                                        double test_fraction) {
-  const std::vector<char32_t> text = decode_utf8(read_file(path), path);
+}  // namespace
+
+std::shared_ptr<const TextCorpus> build_text_corpus(std::string_view bytes, const std::string& path,
+                                                    double valid_fraction, double test_fraction) {
+  if (bytes.empty()) fail(path, "is empty");
+  const std::vector<char32_t> text = decode_utf8(bytes, path);
   const auto n = static_cast<Index>(text.size());
   const auto n_test = static_cast<Index>(std::floor(static_cast<double>(n) * test_fraction));
   const auto n_valid = static_cast<Index>(std::floor(static_cast<double>(n) * valid_fraction));
@@ -69,8 +70,6 @@ std::shared_ptr<const TextCorpus> build(const std::string& path, double valid_fr
                  [&](char32_t c) { return id_of[c] < 0 ? unknown : id_of[c]; });
   return corpus;
 }
-
-}  // namespace
 
 std::pair<Index, Index> TextCorpus::part(Split split) const {
   switch (split) {
@@ -148,7 +147,7 @@ std::shared_ptr<const TextCorpus> load_text_corpus(const std::string& path, doub
   static std::map<std::tuple<std::string, double, double>, std::shared_ptr<const TextCorpus>> cache;
   const std::lock_guard<std::mutex> lock(mutex);
   auto& slot = cache[{path, valid_fraction, test_fraction}];
-  if (!slot) slot = build(path, valid_fraction, test_fraction);
+  if (!slot) slot = build_text_corpus(read_file(path), path, valid_fraction, test_fraction);
   return slot;
 }
 
