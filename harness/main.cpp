@@ -116,8 +116,10 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     if (world.rank == 0) {
       std::cout << r.table_md << std::flush;
       std::cerr << r.output.string() << ": " << r.skipped << " runs already done, this invocation: "
-                << r.ok_total << " ok, " << r.diverged_total << " diverged, " << r.failed_total
-                << " failed" << (world.size > 1 ? " (over " + std::to_string(world.size) + " ranks)" : std::string())
+                << r.ok_total << " ok, " << r.diverged_total << " diverged, "
+                << (r.schedule.time_limit ? std::to_string(r.schedule.time_limit) + " over run.time_limit, " : "")
+                << r.failed_total << " failed"
+                << (world.size > 1 ? " (over " + std::to_string(world.size) + " ranks)" : std::string())
                 << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
     }
     if (r.signal != 0) return 128 + r.signal;  // the shell's convention for "ended by a signal"
@@ -270,6 +272,10 @@ int main_impl(int argc, char** argv) {
   bool list_json = false;
   list->add_flag("--json", list_json, "The cells (name, summary, rows per hidden unit) and task kinds as JSON");
 
+  bool schema_markdown_flag = false;
+  auto* schema = app.add_subcommand("schema", "Print the experiment file reference (experiments/SCHEMA.md)");
+  schema->add_flag("--markdown", schema_markdown_flag, "As Markdown (the format of experiments/SCHEMA.md)")->required();
+
   TraceArgs trace_args;
   auto* trace = app.add_subcommand("trace", "Record every update of a short run (tbptt-trace/1 JSON)");
   trace->add_option("file", trace_args.file, "Experiment YAML file (its first run is traced)")->required();
@@ -299,11 +305,18 @@ int main_impl(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  // An empty --output would silently mean "the default folder": refuse it.
+  if (*run && run->count("--output") > 0 && run_args.output.empty())
+    throw std::invalid_argument("--output: expected a results folder, got ''");
   if (*run) return command_run(run_args, argc, argv);
   if (*validate) return command_validate(validate_file, validate_sets);
   if (*report) return command_report(report_args);
   if (*list) {
     std::cout << (list_json ? registry_json().dump(2) + "\n" : describe_schema()) << std::flush;
+    return kExitOk;
+  }
+  if (*schema) {
+    std::cout << schema_markdown() << std::flush;
     return kExitOk;
   }
   if (*trace) return command_trace(trace_args);
@@ -320,13 +333,13 @@ int main(int argc, char** argv) {
   try {
     return tbptt::main_impl(argc, argv);
   } catch (const tbptt::ConfigError& e) {
-    std::cerr << e.report();  // one line per diagnostic, each ending in '\n'
+    std::cerr << e.report();  // one line per diagnostic, each ending in '\n', already escaped
     return tbptt::kExitBadInput;
   } catch (const std::invalid_argument& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << tbptt::escape_controls(e.what()) << "\n";
     return tbptt::kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << e.what() << "\n";
+    std::cerr << tbptt::escape_controls(e.what()) << "\n";
     return tbptt::kExitFailure;
   }
 }

@@ -36,7 +36,7 @@ void Head<S>::init(ParamBuffer<S>& p, bool xavier, Rng& rng) const {
 template <class S>
 void Head<S>::logits(const ParamBuffer<S>& p, ConstView<S> h, Matrix<S>& out) const {
   TBPTT_CHECK(h.rows() == hidden_, "head input has " << h.rows() << " rows, expected " << hidden_);
-  out.resize(output_, h.cols());
+  resize_safely(out, output_, h.cols());
   out.noalias() = p[iW_] * h;
   out.colwise() += p[ib_].col(0);
 }

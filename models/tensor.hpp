@@ -49,11 +49,23 @@ ConstView<S> sub(const ConstView<S>& v, Index row0, Index rows, Index col0, Inde
                       Eigen::OuterStride<>(v.outerStride()));
 }
 
+// Resizes m, leaving it unchanged when the allocation throws. N.B. Eigen 3.4's resize() frees the
+// old buffer before allocating the new one and keeps the freed pointer if that allocation throws
+// (std::bad_alloc), so the matrix's destructor then frees it a second time: a double free while
+// the exception unwinds (`eval.sequences: 3000000` under an 8 GiB address-space limit). Building
+// the new matrix first and swapping gives the strong guarantee. Contents are unspecified after.
+template <class S>
+void resize_safely(Matrix<S>& m, Index rows, Index cols) {
+  if (m.rows() == rows && m.cols() == cols) return;
+  Matrix<S> fresh(rows, cols);
+  m.swap(fresh);
+}
+
 // Grows m to at least (rows, cols) and never shrinks it, so that a loop calling this with the same
 // or smaller sizes never allocates. Contents are unspecified after a growth.
 template <class S>
 void ensure_size(Matrix<S>& m, Index rows, Index cols) {
-  if (m.rows() != rows || m.cols() < cols) m.resize(rows, std::max(cols, m.cols()));
+  if (m.rows() != rows || m.cols() < cols) resize_safely(m, rows, std::max(cols, m.cols()));
 }
 
 }  // namespace tbptt

@@ -11,6 +11,10 @@
 #   TBPTT_SANITIZE=1 scripts/test.sh      the asan leg alone (kept for old habits)
 # Every leg prints CTest's own summary line; the last line sums them up as
 # "tests: N passed, N failed". Exits non-zero when any leg failed to build or had a failing test.
+# After the legs, when clang++ is installed, a short fuzzing run (TBPTT_FUZZ_SECONDS per target,
+# default 30; 0 skips it) builds build-fuzz/ (clang, libFuzzer, ASan/UBSan) and prints each
+# target's executions and time; an input that crashes a target is saved under build-fuzz/crashes/
+# (copy it to tests/fuzz/regressions/<target>/ so that ctest replays it from then on).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -76,4 +80,35 @@ for leg in "${legs[@]}"; do
 done
 
 echo "tests: $passed passed, $failed failed"
+
+fuzz_seconds=${TBPTT_FUZZ_SECONDS:-30}
+if command -v clang++ >/dev/null && [[ "$fuzz_seconds" != 0 ]]; then
+  echo "== test.sh: fuzzing, ${fuzz_seconds} s per target, in build-fuzz/"
+  if TBPTT_TARGETS="fuzz_experiment fuzz_text_corpus" bash scripts/build.sh build-fuzz \
+       -DCMAKE_CXX_COMPILER=clang++ -DTBPTT_FUZZ=ON -DTBPTT_SANITIZE=ON -DTBPTT_TESTS=OFF \
+       -DTBPTT_BENCHMARKS=OFF >build-fuzz.log 2>&1; then
+    mkdir -p build-fuzz/crashes
+    for target in experiment text_corpus; do
+      corpus=build-fuzz/corpus-$target
+      mkdir -p "$corpus"
+      seeds=(tests/fuzz/regressions/$target)
+      [[ $target == experiment ]] && seeds+=(experiments tests/data/config)
+      fuzz_log=build-fuzz/fuzz-$target.log
+      if build-fuzz/tests/fuzz/fuzz_$target "$corpus" "${seeds[@]}" -max_total_time="$fuzz_seconds" \
+           -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+           -artifact_prefix=build-fuzz/crashes/$target- >"$fuzz_log" 2>&1; then
+        runs=$(grep -E '^stat::number_of_executed_units' "$fuzz_log" | awk '{print $2}')
+        secs=$(grep -E 'Done [0-9]+ runs in' "$fuzz_log" | sed -E 's/.*in ([0-9]+) second.*/\1/')
+        echo "fuzz: $target: ${runs:-?} executions in ${secs:-?} s, no crash"
+      else
+        echo "test.sh: error: fuzz_$target crashed; the input is in build-fuzz/crashes/ (log: $fuzz_log)" >&2
+        tail -n 30 "$fuzz_log" >&2
+        status=1
+      fi
+    done
+  else
+    echo "test.sh: error: the fuzz build failed (build-fuzz.log)" >&2
+    status=1
+  fi
+fi
 exit "$status"

@@ -1,6 +1,10 @@
 #include "harness/config/config_node.hpp"
 
+#include <cstdio>
+#include <unordered_map>
 #include <utility>
+
+#include "harness/tasks/text_corpus.hpp"
 
 namespace tbptt {
 namespace {
@@ -40,43 +44,85 @@ ConfigNode ConfigNode::list(Loc loc) {
   return n;
 }
 
-ConfigNode ConfigNode::from_yaml(const YAML::Node& node, const std::string& file, const Loc& fallback,
-                                 int line0, int col0) {
-  const Loc here = loc_of(node, file, fallback, line0, col0);
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      // yaml-cpp tags quoted scalars "!" and plain ones "?".
-      return scalar(node.Scalar(), here, node.Tag() == "!");
-    case YAML::NodeType::Sequence: {
-      ConfigNode out = list(here);
-      for (const auto& item : node) out.items_.push_back(from_yaml(item, file, here, line0, col0));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      ConfigNode out = map(here);
-      for (const auto& kv : node) {
-        const Loc key_loc = loc_of(kv.first, file, here, line0, col0);
-        if (!kv.first.IsScalar())
-          throw ConfigError(key_loc, "", "expected a plain key, got " +
-                                             std::string(kv.first.IsMap() ? "a map" : "a list"));
-        const std::string key = kv.first.Scalar();
-        if (out.find(key) != nullptr)
-          throw ConfigError(key_loc, key, "duplicate key (first written at line " +
-                                              std::to_string(out.find(key)->key_loc().line) + ")");
-        // A null value has no useful mark of its own: point at its key.
-        ConfigNode value = kv.second.IsNull() ? ConfigNode{} : from_yaml(kv.second, file, key_loc, line0, col0);
-        if (value.is_null()) value.loc_ = key_loc;
-        value.key_loc_ = key_loc;
-        out.entries_.emplace_back(key, std::move(value));
+struct ConfigNode::Builder {
+  const std::string& file;
+  int line0, col0;
+  size_t nodes = 0;
+  int depth = 0;                  // of the node being built (the root: 0)
+  std::vector<std::string> path;  // keys from the root to it (list items share their list's)
+
+  std::string dotted() const { return join_path(path); }
+
+  void check_text(const std::string& text, const Loc& at, const char* what) const {
+    const size_t bad = invalid_utf8_offset(text);
+    if (bad == std::string::npos) return;
+    const auto byte = static_cast<unsigned char>(text[bad]);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", byte);
+    throw ConfigError(at, dotted(), std::string("expected UTF-8 text without NUL bytes, got ") +
+                                        (byte == 0 ? "a NUL byte" : std::string("the byte ") + hex) +
+                                        " at byte " + std::to_string(bad + 1) + " of the " + what);
+  }
+
+  ConfigNode build(const YAML::Node& node, const Loc& fallback) {
+    const Loc here = loc_of(node, file, fallback, line0, col0);
+    if (++nodes > kMaxNodes)
+      throw ConfigError(here, dotted(), "the document holds more than " + std::to_string(kMaxNodes) +
+                                            " values once its YAML aliases are expanded");
+    if (depth > kMaxDepth)
+      throw ConfigError(here, dotted(), "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    switch (node.Type()) {
+      case YAML::NodeType::Scalar:
+        check_text(node.Scalar(), here, "value");
+        // yaml-cpp tags quoted scalars "!" and plain ones "?".
+        return scalar(node.Scalar(), here, node.Tag() == "!");
+      case YAML::NodeType::Sequence: {
+        ConfigNode out = list(here);
+        ++depth;
+        for (const auto& item : node) out.items_.push_back(build(item, here));
+        --depth;
+        return out;
       }
-      return out;
-    }
-    default: {
-      ConfigNode out;
-      out.loc_ = here;
-      return out;
+      case YAML::NodeType::Map: {
+        ConfigNode out = map(here);
+        // Key -> index into entries_, so that a map of N keys loads in O(N), not O(N^2).
+        std::unordered_map<std::string, size_t> seen;
+        ++depth;
+        for (const auto& kv : node) {
+          const Loc key_loc = loc_of(kv.first, file, here, line0, col0);
+          if (!kv.first.IsScalar())
+            throw ConfigError(key_loc, dotted(), "expected a plain key, got " +
+                                                     std::string(kv.first.IsMap() ? "a map" : "a list"));
+          const std::string& key = kv.first.Scalar();
+          check_text(key, key_loc, "key");
+          path.push_back(key);
+          const auto [it, fresh] = seen.emplace(key, out.entries_.size());
+          if (!fresh)
+            throw ConfigError(key_loc, key, "duplicate key (first written at line " +
+                                                std::to_string(out.entries_[it->second].second.key_loc().line) + ")");
+          // A null value has no useful mark of its own: point at its key.
+          ConfigNode value = kv.second.IsNull() ? ConfigNode{} : build(kv.second, key_loc);
+          if (value.is_null()) value.loc_ = key_loc;
+          value.key_loc_ = key_loc;
+          out.entries_.emplace_back(key, std::move(value));
+          path.pop_back();
+        }
+        --depth;
+        return out;
+      }
+      default: {
+        ConfigNode out;
+        out.loc_ = here;
+        return out;
+      }
     }
   }
+};
+
+ConfigNode ConfigNode::from_yaml(const YAML::Node& node, const std::string& file, const Loc& fallback,
+                                 int line0, int col0, const std::string& at_path) {
+  Builder b{file, line0, col0, 0, 0, at_path.empty() ? std::vector<std::string>{} : split_path(at_path)};
+  return b.build(node, fallback);
 }
 
 YAML::Node ConfigNode::to_yaml() const {

@@ -28,9 +28,16 @@ class ConfigNode {
   static ConfigNode list(Loc loc);
 
   // Converts a parsed yaml-cpp tree; positions get `file` and (line0, col0) added to yaml-cpp's
-  // 0-based marks (nodes without a mark get `fallback`). Duplicate map keys are errors.
+  // 0-based marks (nodes without a mark get `fallback`). Errors (ConfigError): duplicate map
+  // keys; keys or scalars that are not UTF-8 text or hold a NUL byte (they end up in folder
+  // names and JSON); nesting deeper than kMaxDepth; more than kMaxNodes nodes once YAML aliases
+  // are expanded (yaml-cpp shares an aliased subtree, this tree copies it: a 1 KB alias bomb
+  // would otherwise become gigabytes).
+  static constexpr int kMaxDepth = 100;
+  static constexpr size_t kMaxNodes = 1000000;
+  // `at_path` (dotted) is where the tree will stand (a --set value), for the messages.
   static ConfigNode from_yaml(const YAML::Node& node, const std::string& file, const Loc& fallback,
-                              int line0 = 0, int col0 = 0);
+                              int line0 = 0, int col0 = 0, const std::string& at_path = "");
   YAML::Node to_yaml() const;
 
   Kind kind() const { return kind_; }
@@ -75,6 +82,9 @@ class ConfigNode {
   static ConfigNode merge(const ConfigNode& base, const ConfigNode& over);
 
  private:
+  struct Builder;  // from_yaml's walk: position offsets, depth and node budget
+  friend struct Builder;
+
   Kind kind_ = Kind::null;
   std::string text_;
   bool quoted_ = false;

@@ -1,15 +1,38 @@
 #include "harness/config/error.hpp"
 
+#include <cstdio>
 #include <utility>
 
 namespace tbptt {
+
+std::string escape_controls(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      out += hex;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 
 std::string Diagnostic::text() const {
   const int l = loc.known() ? loc.line : 1;
   const int c = loc.known() && loc.column > 0 ? loc.column : 1;
   std::string out = loc.file + ":" + std::to_string(l) + ":" + std::to_string(c) + ": error: ";
   if (!path.empty()) out += path + ": ";
-  return out + message;
+  return escape_controls(out + message);
 }
 
 ConfigError::ConfigError(std::vector<Diagnostic> diagnostics)
@@ -39,7 +62,11 @@ std::string ConfigError::report() const {
 }
 
 void Diagnostics::add(const Loc& loc, const std::string& path, const std::string& message) {
-  items_.push_back(Diagnostic{loc, path, message});
+  if (items_.size() < kMaxShown) {
+    items_.push_back(Diagnostic{loc, path, message});
+  } else {
+    ++not_shown_;
+  }
 }
 
 void Diagnostics::throw_if_any() {
@@ -47,6 +74,13 @@ void Diagnostics::throw_if_any() {
   // Kept in the order found: the validation walk visits a file in order.
   std::vector<Diagnostic> all;
   all.swap(items_);
+  if (not_shown_ > 0) {
+    Diagnostic more = all.back();
+    more.path.clear();
+    more.message = "and " + std::to_string(not_shown_) + " more errors, not shown";
+    all.push_back(std::move(more));
+    not_shown_ = 0;
+  }
   throw ConfigError(std::move(all));
 }
 

@@ -25,7 +25,8 @@ struct Diagnostic {
   Loc loc;
   std::string path;     // dotted key path, may be empty (e.g. a YAML syntax error)
   std::string message;  // e.g. "expected an integer >= 1, got 0"
-  // "FILE:LINE:COLUMN: error: path: message"
+  // "FILE:LINE:COLUMN: error: path: message", control characters escaped (a carriage return
+  // in a value would otherwise overwrite the start of the line on a terminal).
   std::string text() const;
 };
 
@@ -44,15 +45,22 @@ class ConfigError : public std::runtime_error {
   std::vector<Diagnostic> diagnostics_;
 };
 
-// Collects diagnostics during a validation pass; throw_if_any() throws them together.
+// "\r" for a carriage return, "\n", "\t", "\x01" for other control bytes; the rest unchanged.
+std::string escape_controls(const std::string& text);
+
+// Collects diagnostics during a validation pass; throw_if_any() throws them together. Only the
+// first kMaxShown are kept (a file of 100,000 unknown keys needs no 100,000-line answer); a last
+// line, at the position of the last one kept, says how many more there were.
 class Diagnostics {
  public:
+  static constexpr size_t kMaxShown = 20;
   void add(const Loc& loc, const std::string& path, const std::string& message);
   bool empty() const { return items_.empty(); }
   void throw_if_any();
 
  private:
   std::vector<Diagnostic> items_;
+  size_t not_shown_ = 0;
 };
 
 }  // namespace tbptt

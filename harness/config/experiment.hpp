@@ -9,6 +9,8 @@
 //                          the same way; sweep:, baseline: and base: are not allowed there.
 //   describe_schema:       the text of `tbptt list`: tasks, cells, optimizers, schedules,
 //                          clippers, with parameters and defaults.
+//   schema_markdown:       experiments/SCHEMA.md (`tbptt schema --markdown`), generated from the
+//                          same tables.
 // All of them throw ConfigError ("FILE:LINE:COLUMN: error: key.path: ..."). The schema pass
 // reports every problem of the file at once (ConfigError::diagnostics(), what() = the first);
 // later stages stop at the first problem.
@@ -28,5 +30,6 @@ namespace tbptt {
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides);
 RunConfig run_config_from_yaml(const YAML::Node& resolved_run, const std::string& file = "<config>");
 std::string describe_schema();
+std::string schema_markdown();
 
 }  // namespace tbptt

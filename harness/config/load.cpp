@@ -62,7 +62,7 @@ void apply_override(ConfigNode& root, const std::string& text) {
   if (parts.front() == "base") throw ConfigError(start, key, "cannot be set from the command line");
   if ((parts.front() == "sweep" || parts.front() == "baseline") && parts.size() > 2)
     parts = {parts.front(), key.substr(parts.front().size() + 1)};
-  ConfigNode value = parse_config_text(text.substr(eq + 1), Loc{kCommandLine, 1, static_cast<int>(eq) + 2});
+  ConfigNode value = parse_config_text(text.substr(eq + 1), Loc{kCommandLine, 1, static_cast<int>(eq) + 2}, key);
   value.set_key_loc(start);
   if (!root.is_map()) root = ConfigNode::map(root.loc());
   const ConfigNode* old = root.find_path(parts);
@@ -73,6 +73,10 @@ void apply_override(ConfigNode& root, const std::string& text) {
 Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides) {
   ConfigNode tree = read_with_bases(path);
   for (const auto& o : set_overrides) apply_override(tree, o);
+  return experiment_from_tree(tree, path);
+}
+
+Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path) {
   Diagnostics d;
   check_tree(tree, d, TreeMode::experiment);
   d.throw_if_any();

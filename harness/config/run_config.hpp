@@ -90,6 +90,10 @@ struct TrainConfig {
   ClipConfig clip;
   TruncationConfig tbptt;
   OnNonFinite on_nonfinite = OnNonFinite::diverge;
+  // Divergence without a NaN (harness/run/execute.cpp): the evaluation loss above
+  // diverge_factor x the task's chance loss at diverge_evals consecutive evaluations.
+  double diverge_factor = 10.0;  // 0: off
+  Index diverge_evals = 3;
 };
 
 struct ModelConfig {
@@ -120,6 +124,7 @@ struct RunConfig {
   EvalConfig eval;
   uint64_t seed = 1;         // the experiment-level seed axis
   Index threads = 1;         // Eigen threads inside the run
+  double time_limit = 0;     // seconds of wall time; 0: none (run.time_limit, not part of the id)
 };
 
 }  // namespace tbptt

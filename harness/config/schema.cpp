@@ -70,6 +70,11 @@ Field choice(std::string path, const std::vector<std::string>& choices, std::str
   f.choices = choices;
   return f;
 }
+Field text_field(std::string path, TextRule rule, std::string doc) {
+  Field f = field(std::move(path), ValueType::string, std::move(doc));
+  f.text_rule = rule;
+  return f;
+}
 Field bind(Field f, void (*set)(RunConfig&, const Value&), Value (*get)(const RunConfig&)) {
   f.set = set;
   f.get = get;
@@ -82,10 +87,10 @@ constexpr double kMaxCount = 9.0e15;  // integers stay exact in a double
 std::vector<Field> make_fields() {
   using VT = ValueType;
   std::vector<Field> f;
-  f.push_back(field("name", VT::string, "experiment name; default: the file name without .yaml"));
-  f.push_back(field("base", VT::string,
-                    "another experiment file to start from (path relative to this file); this file's "
-                    "settings win, maps merge key by key, a null value removes a key"));
+  f.push_back(text_field("name", TextRule::name, "experiment name (the default results folder's name); default: the file name without .yaml"));
+  f.push_back(text_field("base", TextRule::path,
+                         "another experiment file to start from (path relative to this file); this file's "
+                         "settings win, maps merge key by key, a null value removes a key"));
   f.push_back(bind(ranged(field("seed", VT::integer, "experiment seed (an axis like any other in sweep:)"), 0, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.seed = static_cast<uint64_t>(as_int(v)); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.seed)); }));
@@ -172,7 +177,7 @@ std::vector<Field> make_fields() {
                    [](RunConfig& c, const Value& v) { c.train.clip.kind = as_enum<ClipKind>(v, kClips); },
                    [](const RunConfig& c) { return enum_value(c.train.clip.kind, kClips); }));
   // After clip.kind: `threshold: off` overrides the kind (fields are applied in table order).
-  f.push_back(bind(field("train.clip.threshold", VT::clip_threshold, "clipping threshold; off: no clipping (kind none)"),
+  f.push_back(bind(field("train.clip.threshold", VT::positive_or_off, "clipping threshold; off: no clipping (kind none)"),
                    [](RunConfig& c, const Value& v) {
                      if (std::holds_alternative<std::string>(v))
                        c.train.clip.kind = ClipKind::none;
@@ -289,6 +294,18 @@ std::vector<Field> make_fields() {
   f.push_back(bind(choice("train.on_nonfinite", kNonFinite, "a NaN/inf loss or gradient: stop the run as diverged, or skip the update"),
                    [](RunConfig& c, const Value& v) { c.train.on_nonfinite = as_enum<OnNonFinite>(v, kNonFinite); },
                    [](const RunConfig& c) { return enum_value(c.train.on_nonfinite, kNonFinite); }));
+  Field factor = bind(field("train.diverge_factor", VT::positive_or_off,
+                            "a run whose evaluation loss stays above this many times the task's chance loss "
+                            "for diverge_evals evaluations in a row ends as diverged; off: only NaN/inf diverge"),
+                      [](RunConfig& c, const Value& v) { c.train.diverge_factor = std::holds_alternative<std::string>(v) ? 0.0 : as_num(v); },
+                      [](const RunConfig& c) { return c.train.diverge_factor > 0 ? Value(c.train.diverge_factor) : Value(std::string("off")); });
+  factor.id_when_default = false;
+  f.push_back(factor);
+  Field evals = bind(ranged(field("train.diverge_evals", VT::integer, "consecutive evaluations above the diverge_factor level that end a run as diverged"), 1, kMaxCount),
+                     [](RunConfig& c, const Value& v) { c.train.diverge_evals = as_int(v); },
+                     [](const RunConfig& c) { return Value(static_cast<int64_t>(c.train.diverge_evals)); });
+  evals.id_when_default = false;
+  f.push_back(evals);
 
   f.push_back(bind(ranged(field("eval.every", VT::integer, "updates between evaluations (and always at the end)"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.every = as_int(v); },
@@ -320,7 +337,11 @@ std::vector<Field> make_fields() {
   f.push_back(bind(ranged(field("run.threads_per_run", VT::integer, "Eigen threads inside each run"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.threads = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.threads)); }));
-  Field output = field("run.output", VT::string, "results folder; default: results/<name>");
+  f.push_back(bind(field("run.time_limit", VT::positive_or_off,
+                         "seconds of wall time per run; a run still going then stops with status time_limit; off: none"),
+                   [](RunConfig& c, const Value& v) { c.time_limit = std::holds_alternative<std::string>(v) ? 0.0 : as_num(v); },
+                   [](const RunConfig& c) { return c.time_limit > 0 ? Value(c.time_limit) : Value(std::string("off")); }));
+  Field output = text_field("run.output", TextRule::path, "results folder; default: results/<name>");
   f.push_back(output);
   f.push_back(field("report.metric", VT::string, "metric the tables compare; default: eval.metric, else the task's score metric"));
   Field tol = ranged(field("report.tolerance", VT::number, "absolute tolerance on the metric for \"matches full BPTT\""), 0, kBig);
@@ -337,7 +358,7 @@ std::vector<Field> make_fields() {
 
 // Bounds print as integers when they are ("[1, 10000000]", not "[1, 1e+07]").
 std::string bound_text(double v) {
-  if (std::floor(v) == v && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+  if (std::floor(v) == v && std::fabs(v) < 1e16) return std::to_string(static_cast<long long>(v));
   return format_number(v);
 }
 
@@ -444,12 +465,14 @@ std::string expected_text(const Field& f) {
     case ValueType::boolean:
       return "true or false";
     case ValueType::string:
-      return "a string";
+      return f.text_rule == TextRule::name   ? "a name without '/' or control characters"
+             : f.text_rule == TextRule::path ? "a path without control characters"
+                                             : "a string";
     case ValueType::choice:
       return "one of " + join_names(f.path == "task.kind" ? task_kind_names() : f.choices);
     case ValueType::window:
       return "an integer >= 1 or \"full\"";
-    case ValueType::clip_threshold:
+    case ValueType::positive_or_off:
       return "a number > 0 or \"off\"";
     case ValueType::optional_number:
       return "a number or null";
@@ -473,7 +496,13 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
     case ValueType::integer:
     case ValueType::optional_integer: {
       const auto v = scalar_int(n);
-      if (!v || !in_range(f, static_cast<double>(*v))) return fail();
+      if (!v || !in_range(f, static_cast<double>(*v))) {
+        // A whole number beyond what the range text shows (counts stop at 9e15): say so.
+        const auto d = scalar_number(n);
+        const bool whole = d && std::floor(*d) == *d;
+        if (whole && *d > f.max) return fail(" (more than " + bound_text(f.max) + ")");
+        return fail();
+      }
       return Value(*v);
     }
     case ValueType::number:
@@ -487,8 +516,13 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
       if (!v) return fail();
       return Value(*v);
     }
-    case ValueType::string:
-      return Value(n.text());
+    case ValueType::string: {
+      const std::string& t = n.text();
+      const bool control = std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+      if (f.text_rule != TextRule::any && (t.empty() || control || (f.text_rule == TextRule::name && t.find('/') != std::string::npos)))
+        return fail(t.empty() ? " (empty)" : "");
+      return Value(t);
+    }
     case ValueType::choice: {
       const std::vector<std::string> choices = f.path == "task.kind" ? task_kind_names() : f.choices;
       if (std::find(choices.begin(), choices.end(), n.text()) != choices.end()) return Value(n.text());
@@ -501,7 +535,7 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
       if (!v || *v < 1) return fail();
       return Value(*v);
     }
-    case ValueType::clip_threshold: {
+    case ValueType::positive_or_off: {
       if (scalar_is(n, "off")) return Value(std::string("off"));
       const auto v = scalar_number(n);
       if (!v || !(*v > 0)) return fail();

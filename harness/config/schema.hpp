@@ -31,20 +31,31 @@ enum class ValueType {
   string,           // any text
   choice,           // one of `choices`
   window,           // an integer >= 1 or "full" (k1, k2)
-  clip_threshold,   // a number > 0 or "off" (off: clip.kind none)
+  positive_or_off,  // a number > 0 or "off" (clip threshold: kind none; time limit, diverge factor: none)
   optional_number,  // a number or null
   optional_integer, // an integer within [min, max], or null (unset)
   jobs,             // "auto" or an integer >= 1
 };
 
+// What a string field must look like beyond being UTF-8 (checked for every scalar on reading).
+enum class TextRule {
+  any,     // any text
+  name,    // a folder name: not empty, no '/', no control characters
+  path,    // a file or folder path: not empty, no control characters
+};
+
 struct Field {
   std::string path;  // dotted, e.g. "train.tbptt.k1"
   ValueType type = ValueType::string;
+  TextRule text_rule = TextRule::any;  // string fields
   double min = -1e300, max = 1e300;
   bool min_open = false, max_open = false;
   std::vector<std::string> choices;
   std::string doc;
   std::string default_text;  // as it would be written in YAML
+  // Keys added after results existed: left out of the run id while at their default, so that
+  // adding them kept every earlier id (and the results folders resuming by id) valid.
+  bool id_when_default = true;
   void (*set)(RunConfig&, const Value&) = nullptr;  // null: not part of RunConfig
   Value (*get)(const RunConfig&) = nullptr;
   // Null: always part of the run. Else the setting matters only where this is true (e.g. a

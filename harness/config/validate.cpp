@@ -1,6 +1,8 @@
 #include "harness/config/validate.hpp"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -115,6 +117,59 @@ Value parse_or_throw(const Field& f, const ConfigNode& n, const std::string& pat
   return *v;
 }
 
+// Where a memory error points: the first of the part's keys that was set on the command line
+// (the override that made it too big), else the part's own key.
+const ConfigNode* from_command_line(const ConfigNode& n) {
+  if (n.loc().file == "<command line>") return &n;
+  for (const auto& [k, v] : n.entries())
+    if (const ConfigNode* hit = from_command_line(v)) return hit;
+  return nullptr;
+}
+
+Loc memory_loc(const ConfigNode& root, const std::vector<std::string>& keys) {
+  for (const auto& k : keys)
+    if (const ConfigNode* n = root.find_path(split_path(k)))
+      if (const ConfigNode* hit = from_command_line(*n)) return hit->loc();
+  return root.nearest_loc(split_path(keys.front()));
+}
+
+std::string count_text(Index n) { return std::to_string(n); }
+
+void check_memory(const RunConfig& c, const Task& task, const ConfigNode& root, const std::string& note) {
+  const TaskInfo& info = task.info();
+  const MemoryEstimate m = estimate_memory(c, info, task.eval_plan_for(Split::valid, c.eval.sequences));
+  const uint64_t limit = memory_limit_bytes();
+  if (m.bytes <= static_cast<double>(limit)) return;
+  struct Part {
+    double bytes;
+    std::string path;                // reported key
+    std::vector<std::string> keys;   // its factors, for memory_loc (the reported key first)
+    std::string advice;
+  };
+  const std::string model = " x " + count_text(c.model.layers) + " layers x hidden " + count_text(c.model.hidden);
+  std::vector<Part> parts = {
+      {m.training_bytes, "train.tbptt", {"train.tbptt", "train.batch", "model.hidden", "model.layers"},
+       "reduce train.batch, model.hidden, model.layers or max(k1, k2)"},
+      {m.eval_bytes, "eval.sequences", {"eval.sequences", "model.hidden", "model.layers"},
+       "reduce eval.sequences, model.hidden or model.layers"},
+      {m.fidelity_bytes, "eval.fidelity", {"eval.fidelity", "eval.fidelity_lags", "model.hidden", "model.layers"},
+       "reduce model.hidden, model.layers or eval.fidelity_lags, or set eval.fidelity: false"},
+      {m.parameter_bytes, "model.hidden", {"model.hidden", "model.layers"}, "reduce model.hidden or model.layers"},
+  };
+  const Part& top = *std::max_element(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.bytes < b.bytes; });
+  std::string detail = "training " + format_bytes(m.training_bytes) + ": batch " + count_text(c.train.batch) +
+                       " x window " + count_text(m.window) + " steps" + model + "; evaluation " +
+                       format_bytes(m.eval_bytes) + ": " + count_text(m.eval_lanes) + " lanes x " +
+                       count_text(m.eval_block) + " steps";
+  if (c.eval.fidelity)
+    detail += "; fidelity probe " + format_bytes(m.fidelity_bytes) + ": " + count_text(m.probe_lanes) + " lanes x " +
+              count_text(m.probe_steps) + " steps";
+  detail += "; parameters " + format_bytes(m.parameter_bytes);
+  throw ConfigError(memory_loc(root, top.keys), top.path,
+                    "needs about " + format_bytes(m.bytes) + " of memory (" + detail + "), more than the limit of " +
+                        format_bytes(static_cast<double>(limit)) + " (half of the physical memory); " + top.advice + note);
+}
+
 }  // namespace
 
 void check_tree(const ConfigNode& root, Diagnostics& diags, TreeMode mode) {
@@ -174,25 +229,28 @@ RunConfig build_run_config(const ConfigNode& root) {
   return c;
 }
 
-TaskInfo task_info_of(const TaskConfig& task) {
+std::shared_ptr<const Task> task_of(const TaskConfig& task) {
   static std::mutex mutex;
-  static std::map<std::string, TaskInfo> cache;
+  static std::map<std::string, std::shared_ptr<const Task>> cache;
   std::string key = task.kind;
   for (const auto& [name, value] : task.params) key += "\n" + name + "=" + value_text(param_to_value(value));
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
   }
-  TaskInfo info = make_task(task.kind, task.params)->info();
+  std::shared_ptr<const Task> built = make_task(task.kind, task.params);
   std::lock_guard<std::mutex> lock(mutex);
-  cache.emplace(key, info);
-  return info;
+  return cache.emplace(key, std::move(built)).first->second;
 }
+
+TaskInfo task_info_of(const TaskConfig& task) { return task_of(task)->info(); }
 
 void check_run(const RunConfig& c, const ConfigNode& root, const std::string& note) {
   TaskInfo info;
+  std::shared_ptr<const Task> task;
   try {
-    info = task_info_of(c.task);
+    task = task_of(c.task);
+    info = task->info();
   } catch (const std::exception& e) {
     throw ConfigError(root.nearest_loc({"task"}), "task", e.what() + note);
   }
@@ -221,16 +279,7 @@ void check_run(const RunConfig& c, const ConfigNode& root, const std::string& no
   if (c.train.tbptt.kind != TruncationKind::adaptive && !draws_own_chunks && t.k2.is_full() && stream)
     full_error("k2", "task " + c.task.kind + " is one endless stream; full needs episodes");
 
-  const MemoryEstimate m = estimate_memory(c, info);
-  const uint64_t limit = memory_limit_bytes();
-  if (m.bytes > limit) {
-    throw ConfigError(
-        root.nearest_loc({"train", "tbptt"}), "train.tbptt",
-        "needs about " + format_bytes(m.bytes) + " of memory (batch " + std::to_string(c.train.batch) + " x window " +
-            std::to_string(m.window) + " steps x " + std::to_string(c.model.layers) + " layers x hidden " +
-            std::to_string(c.model.hidden) + "), more than the limit of " + format_bytes(limit) +
-            " (half of the physical memory); reduce train.batch, model.hidden, model.layers or max(k1, k2)" + note);
-  }
+  check_memory(c, *task, root, note);
 }
 
 }  // namespace tbptt

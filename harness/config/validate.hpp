@@ -10,6 +10,7 @@
 //                      " (in the run k1=5 k2=full)") is appended to the message.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "harness/config/config_node.hpp"
@@ -34,7 +35,8 @@ bool schema_has_path(const std::string& path);
 RunConfig build_run_config(const ConfigNode& root);
 void check_run(const RunConfig& config, const ConfigNode& root, const std::string& note = "");
 
-// The task's info for a RunConfig (tasks are built once per distinct parameter set).
+// The task of a RunConfig, built once per distinct parameter set and shared (read-only).
+std::shared_ptr<const Task> task_of(const TaskConfig& task);
 TaskInfo task_info_of(const TaskConfig& task);
 
 }  // namespace tbptt

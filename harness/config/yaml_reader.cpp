@@ -1,46 +1,115 @@
 #include "harness/config/yaml_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
+
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+
+#include "harness/tasks/input_file.hpp"
+#include "harness/tasks/text_corpus.hpp"
 
 namespace tbptt {
 
-ConfigNode read_config_file(const std::string& path, const Loc& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const std::string why = std::strerror(errno);
-    if (from.known()) throw ConfigError(from, "base", "cannot read " + path + ": " + why);
-    throw ConfigError(Loc{path, 1, 1}, "", "cannot read the file: " + why);
+namespace {
+
+// An experiment is a page of settings; 16 MiB is thousands of times the largest one shipped, and
+// small enough that parsing whatever is in it takes seconds, not minutes.
+constexpr uint64_t kMaxExperimentBytes = 16ull * 1024 * 1024;
+
+// 1-based line and column of a byte offset (columns count bytes, as yaml-cpp's marks do).
+Loc loc_of_offset(const std::string& file, const std::string& text, size_t offset) {
+  Loc l{file, 1, 1};
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++l.line;
+      l.column = 1;
+    } else {
+      ++l.column;
+    }
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  YAML::Node root;
+  return l;
+}
+
+// Where flow nesting ([ and {) first goes deeper than `limit`, outside quotes and comments; the
+// end of the text when it never does (block nesting: yaml-cpp's own mark is no better).
+size_t deep_nesting_offset(const std::string& text, int limit) {
+  int depth = 0;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (comment) {
+      comment = c != '\n';
+    } else if (quote) {
+      if (quote == '"' && c == '\\') ++i;
+      else if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return text.size();
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file, int line0, int col0) {
   try {
-    root = YAML::Load(buffer.str());
+    return YAML::Load(text);
+  } catch (const YAML::DeepRecursion&) {
+    // yaml-cpp stops at 500 levels with "bad file" and the scanner's position; the tree's own
+    // limit is lower, so report that, at the bracket that crosses it.
+    Loc at = loc_of_offset(file, text, deep_nesting_offset(text, ConfigNode::kMaxDepth));
+    at.line += line0;
+    at.column += at.line == line0 + 1 ? col0 : 0;
+    throw ConfigError(at, "", "invalid YAML: nested deeper than " + std::to_string(ConfigNode::kMaxDepth) + " levels");
   } catch (const YAML::Exception& e) {
-    throw ConfigError(Loc{path, e.mark.line + 1, e.mark.column + 1}, "", "invalid YAML: " + e.msg);
+    const int line = e.mark.line < 0 ? 0 : e.mark.line, column = e.mark.column < 0 ? 0 : e.mark.column;
+    throw ConfigError(Loc{file, line0 + line + 1, (line == 0 ? col0 : 0) + column + 1}, "", "invalid YAML: " + e.msg);
   }
+}
+
+}  // namespace
+
+ConfigNode read_config_file(const std::string& path, const Loc& from) {
+  std::string text;
+  try {
+    text = read_input_file(path, kMaxExperimentBytes, "an experiment file");
+  } catch (const InputFileError& e) {
+    if (from.known()) throw ConfigError(from, "base", path + " " + e.what());
+    throw ConfigError(Loc{path, 1, 1}, "", std::string("the file ") + e.what());
+  }
+  return parse_config_document(text, path);
+}
+
+ConfigNode parse_config_document(const std::string& text, const std::string& path) {
+  // Before yaml-cpp sees it: every byte must be UTF-8 text (names become folder names and JSON).
+  if (const size_t bad = invalid_utf8_offset(text); bad != std::string::npos) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    throw ConfigError(loc_of_offset(path, text, bad), "",
+                      text[bad] == 0 ? std::string("a NUL byte: the file is not text")
+                                     : std::string("the byte ") + hex + " is not UTF-8 text");
+  }
+  const YAML::Node root = parse_yaml(text, path, 0, 0);
   const Loc top{path, 1, 1};
-  if (!root.IsDefined() || root.IsNull()) return ConfigNode::map(top);
+  if (!root.IsDefined() || root.IsNull()) throw ConfigError(top, "", "the experiment is empty");
   return ConfigNode::from_yaml(root, path, top);
 }
 
-ConfigNode parse_config_text(const std::string& text, const Loc& at) {
-  YAML::Node node;
-  try {
-    node = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(Loc{at.file, at.line, at.column + e.mark.column}, "", "invalid YAML: " + e.msg);
-  }
+ConfigNode parse_config_text(const std::string& text, const Loc& at, const std::string& at_path) {
+  const YAML::Node node = parse_yaml(text, at.file, at.line - 1, at.column - 1);
   if (!node.IsDefined() || node.IsNull()) {
     ConfigNode n;
     n.set_loc(at);
     return n;
   }
-  return ConfigNode::from_yaml(node, at.file, at, at.line - 1, at.column - 1);
+  return ConfigNode::from_yaml(node, at.file, at, at.line - 1, at.column - 1, at_path);
 }
 
 std::optional<int64_t> scalar_int(const ConfigNode& n) {

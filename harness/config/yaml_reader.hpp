@@ -18,9 +18,13 @@
 namespace tbptt {
 
 ConfigNode read_config_file(const std::string& path, const Loc& from = Loc{});
+// The text of a file named `path` -> ConfigNode, with the checks of read_config_file (UTF-8, not
+// empty, nesting, alias expansion); for the fuzzer and for tests that hold the text.
+ConfigNode parse_config_document(const std::string& text, const std::string& path);
 // Parses `text` (a YAML scalar or flow value, e.g. "5", "[1, 2]", "{k1: 5}") as if it were
 // written at `at` (one line: columns offset from at.column).
-ConfigNode parse_config_text(const std::string& text, const Loc& at);
+// `at_path` (dotted) is the key it will be set at, for messages about its text.
+ConfigNode parse_config_text(const std::string& text, const Loc& at, const std::string& at_path = "");
 
 std::optional<int64_t> scalar_int(const ConfigNode& n);
 std::optional<double> scalar_number(const ConfigNode& n);  // integers too

@@ -7,6 +7,7 @@
 
 #include "harness/report/atomic_file.hpp"
 #include "harness/report/text.hpp"
+#include "harness/sweep/run_id.hpp"
 
 namespace tbptt {
 namespace fs = std::filesystem;
@@ -176,7 +177,7 @@ bool ResultsDir::run_done(const std::string& id) const {
 void ResultsDir::write_run(const RunSpec& spec, const RunOutcome& outcome) const {
   const fs::path dir = run_path(spec.id);
   fs::create_directories(dir);
-  write_file_atomic(dir / "config.yaml", yaml_text(spec.resolved));
+  write_file_atomic(dir / "config.yaml", yaml_text(resolved_config(spec)));
   write_file_atomic(dir / "curve.csv", curve_csv(outcome.curve));
   write_file_atomic(dir / "metrics.json", metrics_json(spec, outcome).dump(2) + "\n");
 }

@@ -7,8 +7,11 @@
 
 namespace tbptt {
 
-enum class RunStatus { ok, diverged, failed };
-const char* to_string(RunStatus);  // "ok", "diverged", "failed"
+// ok: ran to the end. diverged: stopped by the divergence rule (non-finite loss or gradient,
+// or a loss far above chance: harness/run/execute.cpp). failed: threw (the reason is the
+// message). time_limit: stopped by run.time_limit. Only ok runs enter the tables' comparisons.
+enum class RunStatus { ok, diverged, failed, time_limit };
+const char* to_string(RunStatus);  // "ok", "diverged", "failed", "time_limit"
 // Inverse of to_string; throws std::invalid_argument for any other text.
 RunStatus parse_run_status(const std::string& text);
 

@@ -98,6 +98,7 @@ ScheduleResult run_queue(RunQueue& queue, const Runner& runner, SweepReporter& r
       switch (outcome.status) {
         case RunStatus::ok: ++result.ok; break;
         case RunStatus::diverged: ++result.diverged; break;
+        case RunStatus::time_limit: ++result.time_limit; break;
         case RunStatus::failed:
           ++result.failed;
           if (options.fail_fast) {

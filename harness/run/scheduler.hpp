@@ -62,7 +62,7 @@ struct SchedulerOptions {
 
 struct ScheduleResult {
   int jobs = 0;                          // threads used
-  int ok = 0, diverged = 0, failed = 0;  // finished runs by status
+  int ok = 0, diverged = 0, failed = 0, time_limit = 0;  // finished runs by status
   int not_run = 0;                       // left out after a stop (LocalQueue only)
   bool stopped = false;                  // fail-fast triggered
   std::vector<std::string> order;        // ids in the order the runs were handed out

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "harness/config/error.hpp"
+#include "harness/config/memory.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/suggest.hpp"
 #include "harness/config/validate.hpp"
@@ -17,8 +18,6 @@
 
 namespace tbptt {
 namespace {
-
-constexpr size_t kMaxCombinations = 1000000;
 
 struct Axis {
   std::string path;
@@ -262,14 +261,17 @@ ExpandedSweep expand_sweep(const ConfigNode& root) {
     }
   }
 
-  // The product.
-  size_t total = 1;
-  for (const auto& a : axes) {
-    total *= a.values.size();
-    if (total > kMaxCombinations)
-      throw ConfigError(root.find("sweep")->loc(), "sweep",
-                        "expected at most " + std::to_string(kMaxCombinations) + " combinations, got more");
+  // The product, refused before anything is built when the run list would not fit.
+  double combinations = 1;
+  for (const auto& a : axes) combinations *= static_cast<double>(a.values.size());
+  const uint64_t cap = max_sweep_runs();
+  if (combinations > static_cast<double>(cap)) {
+    const std::string count = combinations < 1e18 ? std::to_string(static_cast<uint64_t>(combinations)) : format_number(combinations);
+    throw ConfigError(root.find("sweep")->loc(), "sweep",
+                      count + " combinations, more than the " + std::to_string(cap) + " runs " + sweep_cap_reason() +
+                          "; split the sweep into several experiments or narrow it");
   }
+  const size_t total = static_cast<size_t>(combinations);
   auto texts_of = [&](const ConfigNode& tree, const RunConfig& c) {
     std::map<std::string, std::string> texts;
     for (const auto& k : out.swept_keys) texts[k] = leaf_text(tree, k, c);
@@ -294,7 +296,6 @@ ExpandedSweep expand_sweep(const ConfigNode& root) {
   auto finish = [&](RunSpec& spec, const ConfigNode& tree, const std::string& note) {
     check_run(spec.config, tree, note);
     spec.id = run_id(spec.config);
-    spec.resolved = resolved_run_node(spec.config);
     spec.run_seed = mix_seed(spec.config.seed, hash_string(spec.id));
     spec.cost = run_cost(spec.config);
   };

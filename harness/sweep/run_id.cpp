@@ -5,6 +5,7 @@
 
 #include "harness/config/config_node.hpp"
 #include "harness/config/schema.hpp"
+#include "harness/sweep/run_spec.hpp"
 #include "models/rng.hpp"
 
 namespace tbptt {
@@ -37,8 +38,11 @@ YAML::Node yaml_of(const Value& v) {
 
 std::string canonical_text(const RunConfig& c) {
   std::map<std::string, std::string> sorted;
-  for (const auto& [path, value] : settings(c))
-    if (!excluded_from_id(path)) sorted[path] = value_text(value);
+  for (const auto& [path, value] : settings(c)) {
+    const Field* f = find_field(path);
+    if (excluded_from_id(path) || (f != nullptr && !f->id_when_default && value_text(value) == f->default_text)) continue;
+    sorted[path] = value_text(value);
+  }
   std::string out;
   for (const auto& [path, text] : sorted) out += path + "=" + text + "\n";
   return out;
@@ -63,6 +67,10 @@ YAML::Node resolved_run_node(const RunConfig& c) {
     node[parts.back()] = yaml_of(value);
   }
   return root;
+}
+
+YAML::Node resolved_config(const RunSpec& spec) {
+  return spec.resolved.IsDefined() && !spec.resolved.IsNull() ? spec.resolved : resolved_run_node(spec.config);
 }
 
 }  // namespace tbptt

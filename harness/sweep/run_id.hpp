@@ -20,5 +20,8 @@ std::string run_id(const RunConfig& config);
 // The resolved configuration as YAML (seed, task, model, train, eval, run.threads_per_run), every
 // key present, in schema order; run_config_from_yaml reads it back to the same RunConfig.
 YAML::Node resolved_run_node(const RunConfig& config);
+struct RunSpec;
+// spec.resolved when it was set, else resolved_run_node(spec.config).
+YAML::Node resolved_config(const RunSpec& spec);
 
 }  // namespace tbptt

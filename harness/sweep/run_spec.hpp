@@ -14,7 +14,10 @@ namespace tbptt {
 struct RunSpec {
   std::string id;            // 16 hex digits: hash of the resolved configuration (stable)
   RunConfig config;
-  YAML::Node resolved;       // the resolved configuration (written to runs/<id>/config.yaml)
+  // The resolved configuration written to runs/<id>/config.yaml. Left empty by the expansion
+  // (a yaml-cpp tree costs ~60 KB per run; a million-run list must fit): resolved_config(spec)
+  // builds it from `config` when it is empty.
+  YAML::Node resolved;
   // Swept key -> value as written in tables ("full" for k1/k2 full, "off" for no clipping).
   std::map<std::string, std::string> swept;
   std::string setting;       // the swept values except the seed: groups the seeds of one setting

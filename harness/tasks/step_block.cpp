@@ -14,7 +14,7 @@ void StepBlock::resize(Index steps_in, Index lanes_in, InputKind in, Index input
   const Index n = steps * lanes;
   const auto un = static_cast<size_t>(n);
   if (in == InputKind::dense) {
-    x.resize(input, n);
+    resize_safely(x, input, n);  // N.B. Eigen's resize() double-frees when its allocation throws
     x.setZero();
     tokens.clear();
   } else {
@@ -26,7 +26,7 @@ void StepBlock::resize(Index steps_in, Index lanes_in, InputKind in, Index input
     values.resize(0, 0);
   } else {
     classes.clear();
-    values.resize(output, n);
+    resize_safely(values, output, n);
     values.setZero();
   }
   mask.assign(un, 0);

@@ -30,10 +30,16 @@ struct TextCorpus {
 // Decodes UTF-8 (rejecting overlong forms, surrogates, code points above U+10FFFF and NUL
 // bytes). Throws std::invalid_argument naming `path` and the byte offset of the first bad byte.
 std::vector<char32_t> decode_utf8(std::string_view bytes, const std::string& path);
+// The byte offset of the first byte where decode_utf8 would fail (NUL included), or npos: the
+// check that the configuration layer applies to every text an experiment holds.
+size_t invalid_utf8_offset(std::string_view bytes);
 
 // Loads (or returns the cached) corpus. Throws std::invalid_argument naming the path when the file
 // is missing, unreadable, empty, not UTF-8 text, or too short for its parts (each part that is not
 // empty by choice needs at least 2 characters: one input and one target).
+// The corpus of a file's bytes (what load_text_corpus does after reading; no cache).
+std::shared_ptr<const TextCorpus> build_text_corpus(std::string_view bytes, const std::string& path,
+                                                    double valid_fraction, double test_fraction);
 std::shared_ptr<const TextCorpus> load_text_corpus(const std::string& path, double valid_fraction,
                                                    double test_fraction);
 

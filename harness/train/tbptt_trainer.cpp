@@ -30,6 +30,7 @@ void load_inputs(Tape<S>& tape, Index t0, const StepBlock& block) {
 template <class S>
 Targets<S> block_targets(const StepBlock& block, Matrix<S>& scratch) {
   if (!block.classes.empty()) return Targets<S>(block.classes.data());
+  resize_safely(scratch, block.values.rows(), block.values.cols());  // see models/tensor.hpp
   scratch = block.values.cast<S>();
   return Targets<S>(cview(scratch, 0, scratch.rows(), 0, scratch.cols()));
 }

@@ -23,7 +23,7 @@ wait_for_runs() {  # DIR N: until N runs of DIR are done (up to 20 s)
   return 1
 }
 
-tiny_experiment "$work/slow.yaml" 1500
+tiny_experiment "$work/slow.yaml" 30000
 
 # SIGINT: the running run finishes, nothing new starts.
 "$tbptt" run "$work/slow.yaml" --output "$work/int" --jobs 1 >"$work/int.out" 2>"$work/int.err" &

@@ -40,7 +40,7 @@ compare_results valid "$work/threads" || fail "the MPI folder with 2 threads per
 echo "mpirun -np 2 --jobs 2: same metrics as --jobs 1"
 
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
-tiny_experiment "$work/long.yaml" 6000
+tiny_experiment "$work/long.yaml" 120000
 "$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
 "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
 launcher=$!

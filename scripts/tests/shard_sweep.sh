@@ -30,7 +30,7 @@ compare_results valid "$work/sharded" || fail "the merged folder is not valid"
 cmp -s "$work/one/table.md" "$work/sharded/table.md" || echo "note: table.md differs (timing columns)"
 
 # Locks: a whole sweep beside a running shard, and a shard twice, are refused.
-tiny_experiment "$work/long.yaml" 3000
+tiny_experiment "$work/long.yaml" 60000
 "$tbptt" run "$work/long.yaml" --output "$work/busy" --jobs 1 --shard 0/2 >/dev/null 2>&1 &
 holder=$!
 for _ in $(seq 100); do [[ -f "$work/busy/manifest.json" ]] && break; sleep 0.05; done

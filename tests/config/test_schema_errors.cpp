@@ -112,10 +112,9 @@ TEST_CASE("YAML syntax errors, duplicate keys and unreadable files", "[config][e
   const std::string dup = data_file("bad_duplicate.yaml");
   CHECK(load_error(dup) == dup + ":3:3: error: hidden: duplicate key (first written at line 2)");
   const std::string missing = data_file("no_such_experiment.yaml");
-  CHECK(load_error(missing) == missing + ":1:1: error: cannot read the file: No such file or directory");
+  CHECK(load_error(missing) == missing + ":1:1: error: the file does not exist");
   const std::string base = data_file("bad_base_missing.yaml");
-  CHECK(load_error(base) == base + ":2:7: error: base: cannot read " + data_file("no_such_file.yaml") +
-                                ": No such file or directory");
+  CHECK(load_error(base) == base + ":2:7: error: base: " + data_file("no_such_file.yaml") + " does not exist");
 }
 
 TEST_CASE("full needs episodes: stream tasks refuse k1/k2 full and get no default baseline", "[config][errors]") {
@@ -140,14 +139,18 @@ TEST_CASE("settings that cannot fit in memory are refused before anything runs",
   set_memory_limit(1024ull * 1024 * 1024);  // 1 GiB, whatever the machine
   const std::string err = load_error(f);
   set_memory_limit(0);
-  // copy with delay 100, length 10: episodes of 120 steps; 4 * 256 * 120 * (4 layers * 6 (LSTM state
-  // and cache rows) + 2) * 1024 bytes (3.05 GiB) + 16 bytes x 29.4 M parameters (0.44 GiB).
-  CHECK(err == f + ":5:10: error: train.tbptt: needs about 3.5 GiB of memory (batch 256 x window 120 steps x 4 layers "
-                   "x hidden 1024), more than the limit of 1.0 GiB (half of the physical memory); reduce train.batch, "
-                   "model.hidden, model.layers or max(k1, k2) (in the baseline run k1=full k2=full)");
-  // The same file fits with a smaller batch.
+  // copy with delay 100, length 10: episodes of 120 steps. Training: 4 * 256 * 120 * (4 * 6 * 1024 + 2 * 1024 + 2 * 9)
+  // bytes (3.05 GiB; the LSTM's state and cache rows are 6H); evaluation, one lane per sequence:
+  // 4 * 256 * 120 * (4 * 6 * 1024 + 2 * 1024 + 3 * 9 + 3) (3.05 GiB,
+  // the larger: the error points at eval.sequences, whose parent map is not written: the root); parameters:
+  // 16 bytes x 29.4 M (0.44 GiB).
+  CHECK(err == f + ":1:1: error: eval.sequences: needs about 6.5 GiB of memory (training 3.0 GiB: batch 256 x window "
+                   "120 steps x 4 layers x hidden 1024; evaluation 3.1 GiB: 256 lanes x 120 steps; parameters 449 MiB), "
+                   "more than the limit of 1.0 GiB (half of the physical memory); reduce eval.sequences, model.hidden or "
+                   "model.layers (in the baseline run k1=full k2=full)");
+  // The same file fits with a smaller batch and fewer evaluation sequences.
   set_memory_limit(1024ull * 1024 * 1024);
-  const std::string ok = load_error(f, {"train.batch=16"});
+  const std::string ok = load_error(f, {"train.batch=16", "eval.sequences=16"});
   set_memory_limit(0);
   CHECK(ok == "no error");
 }

@@ -161,7 +161,7 @@ TEST_CASE("run ids are stable: same config same id, key order and spelling do no
 TEST_CASE("a resolved run reads back to the same configuration and id", "[config][sweep][ids]") {
   const Experiment e = load_experiment(data_file("good_copy.yaml"), {});
   for (const auto& r : e.runs) {
-    const RunConfig back = run_config_from_yaml(r.resolved, "config.yaml");
+    const RunConfig back = run_config_from_yaml(resolved_config(r), "config.yaml");
     CHECK(run_id(back) == r.id);
     CHECK(canonical_text(back) == canonical_text(r.config));
   }
