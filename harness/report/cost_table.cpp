@@ -72,15 +72,6 @@ void mark_cost_picks(ReportTable& t) {
   }
 }
 
-std::string md_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 std::string interval_text(const Spread& s) {
   return s.n ? "[" + table_number(s.lo) + ", " + table_number(s.hi) + "]" : "-";
 }
@@ -154,8 +145,8 @@ std::string cost_section_markdown(const ReportTable& t) {
     std::string context = "-";
     if (c.effective_context) context = table_number(*c.effective_context);
     else if (c.longest_period > 0) context = "> " + table_number(c.longest_period);
-    out << "| " << md_cell(row.setting.empty() ? "(single)" : row.setting) << (row.is_baseline ? " (baseline)" : "")
-        << " | " << md_cell(row.k2) << " | " << context << " | " << runs_text(row, c.reached) << " | "
+    out << "| " << markdown_cell(row.setting.empty() ? "(single)" : row.setting) << (row.is_baseline ? " (baseline)" : "")
+        << " | " << markdown_cell(row.k2) << " | " << context << " | " << runs_text(row, c.reached) << " | "
         << (c.cpu.n ? table_number(c.cpu.median) : none) << " | " << interval_text(c.cpu) << " | "
         << ratio_text(c.cpu_ratio) << " | " << (c.tokens.n ? table_number(c.tokens.median) : none) << " | "
         << interval_text(c.tokens) << " | " << ratio_text(c.tokens_ratio) << " |";

@@ -4,20 +4,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "harness/report/text.hpp"
+
 namespace tbptt {
 namespace {
-
-// curve.csv holds numbers and metric names only, so no field is ever quoted.
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = line.find(',', start);
-    out.push_back(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
 
 double number_or_nan(const std::string& cell, int line) {
   if (cell.empty()) return std::nan("");
@@ -35,17 +25,18 @@ double number_or_nan(const std::string& cell, int line) {
 
 }  // namespace
 
+// curve.csv holds numbers and metric names only, so no field is ever quoted.
 std::vector<CurvePoint> parse_curve_csv(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   std::vector<CurvePoint> out;
   if (!std::getline(in, line)) return out;
-  const std::vector<std::string> header = split_fields(line);
+  const std::vector<std::string> header = split_fields(line, ',');
   int number = 1;
   while (std::getline(in, line)) {
     ++number;
     if (line.empty()) continue;
-    const std::vector<std::string> cells = split_fields(line);
+    const std::vector<std::string> cells = split_fields(line, ',');
     if (cells.size() != header.size())
       throw std::invalid_argument("curve.csv:" + std::to_string(number) + ": " + std::to_string(cells.size()) +
                                   " fields, the header has " + std::to_string(header.size()));

@@ -1,8 +1,5 @@
 #include "harness/report/run_targets.hpp"
 
-#include <array>
-#include <string_view>
-
 #include "harness/report/metric_names.hpp"
 
 namespace tbptt {
@@ -78,15 +75,6 @@ void annotate_targets(std::vector<RunRecord>& runs, const ReportConfig& config) 
       }
     }
   }
-}
-
-bool is_target_annotation(const std::string& metric) {
-  static constexpr std::array<std::string_view, 7> kNames = {
-      "target", "reached_target", "tokens_to_target", "updates_to_target", "cpu_to_target", "wall_to_target",
-      "effective_context"};
-  for (auto n : kNames)
-    if (n == metric) return true;
-  return false;
 }
 
 }  // namespace tbptt

@@ -32,7 +32,4 @@ std::map<std::string, Target> setting_targets(const std::vector<RunRecord>& runs
 
 void annotate_targets(std::vector<RunRecord>& runs, const ReportConfig& config);
 
-// The names annotate_targets adds (for excluding them where only measured metrics belong).
-bool is_target_annotation(const std::string& metric);
-
 }  // namespace tbptt

@@ -13,15 +13,6 @@
 namespace tbptt {
 namespace {
 
-std::string md_cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 std::string short_name(const std::string& quantity) {
   if (quantity == "cpu_seconds") return "cpu s";
   if (quantity == "wall_seconds") return "wall s";
@@ -203,7 +194,7 @@ std::string table_markdown(const ReportTable& t) {
   out << "\n";
   for (const auto& row : t.rows) {
     std::vector<std::string> cells;
-    cells.push_back(md_cell(row.setting.empty() ? "(single)" : row.setting) +
+    cells.push_back(markdown_cell(row.setting.empty() ? "(single)" : row.setting) +
                     (row.is_baseline ? " (baseline)" : ""));
     cells.push_back(runs_text(row, row.ok));
     const std::string none = no_value_text(row);
