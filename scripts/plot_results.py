@@ -259,23 +259,26 @@ def curves_plot(results_dir, rows, swept, metric, out_dir, formats):
     if not x_key or not panels:
         print("note: curve.csv lacks tokens/update or train_loss columns: no learning curves")
         return
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False,
+                             layout="constrained")
     order = sorted(groups, key=lambda s: [key_sort(v) for v in s])
-    cmap = plt.get_cmap("viridis", max(2, len(order)))
+    colours = setting_colours(len(order))
     for ax, y_key in zip(axes.flat, panels):
         for i, setting in enumerate(order):
             xs, ys = average_curves(groups[setting], x_key, y_key)
             if xs:
-                ax.plot(xs, ys, color=cmap(i), lw=1.4, label=label_of(keys, setting))
+                ax.plot(xs, ys, color=colours[i], lw=1.4, label=label_of(keys, setting))
         ax.set_xlabel(x_key)
+        if x_key == "tokens":
+            ax.xaxis.set_major_formatter(matplotlib.ticker.EngFormatter())
         ax.set_ylabel(y_key + " (mean over seeds)")
         ax.grid(alpha=0.3)
         if "loss" in y_key:
             ax.set_yscale("log")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(labels) <= 40:
-        fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7,
-                   ncol=1 if len(labels) <= 14 else 2)
+        axes.flat[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7,
+                             ncol=1 if len(labels) <= 14 else 2)
     fig.suptitle("learning curves per setting")
     save(fig, out_dir, "curves", formats)
 
