@@ -159,7 +159,7 @@ int command_report(const ReportArgs& args) {
   const auto keys = split_pivot(args.pivot);
   const nlohmann::json manifest = dir.read_manifest();
   PivotRequest request{keys[0], keys[1], args.metric, parse_pivot_format(args.format)};
-  const PivotOutput out = pivot_table(dir.read_records(manifest), manifest_swept_keys(manifest), request);
+  const PivotOutput out = pivot_table(read_report_records(dir, manifest), manifest_swept_keys(manifest), request);
   std::cout << out.text << std::flush;
   if (request.format == PivotFormat::csv) std::cerr << out.note << "\n";
   return kExitOk;

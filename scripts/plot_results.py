@@ -1,10 +1,18 @@
 #!/usr/bin/python3
-"""Plot a finished tbptt-bench sweep: k1 x k2 heatmap, learning curves, cost/accuracy frontier.
+"""Plot a finished tbptt-bench sweep: cost to target, learning curves, context, heat map, frontier.
 
 Reads RESULTS_DIR/summary.csv (one row per run: swept keys such as train.tbptt.k1,
-train.tbptt.k2, seed, and metrics such as loss, accuracy, cpu_seconds, tokens_per_second,
-fidelity_cos) and RESULTS_DIR/runs/*/curve.csv (update, tokens, wall_s, cpu_s, train_loss,
-grad_norm, clip_rate, lr, then eval metrics). Writes PNG and SVG into RESULTS_DIR/plots/:
+train.tbptt.k2, seed, and metrics such as accuracy, cpu_seconds, cpu_to_target,
+tokens_to_target, target, activation_bytes), RESULTS_DIR/runs/*/curve.csv (update, tokens,
+wall_s, cpu_s (training only), train_loss, grad_norm, clip_rate, lr, then eval metrics) and
+RESULTS_DIR/runs/*/metrics.json (the context-utilisation series). Writes PNG and SVG into
+RESULTS_DIR/plots/:
+  cost_to_target     per setting, median CPU seconds to reach the target (x) against activation
+                     memory (y); settings that did not reach it in every seed are marked apart
+  target_curves      the eval metric against training tokens and against training CPU seconds,
+                     mean over seeds per setting, with the target level drawn
+  context            the context-utilisation curve: held-out metric with the state reset every L
+                     steps, one line per setting (mean over seeds), "never" at the right
   heatmap_<metric>   final metric, mean over seeds, per (k1, k2); one panel per combination of
                      the other swept keys (e.g. clip threshold)
   curves             train loss (and the eval metric) against tokens, mean over seeds per setting
@@ -21,6 +29,7 @@ Usage:
 import argparse
 import collections
 import csv
+import json
 import math
 import os
 import sys
@@ -36,6 +45,12 @@ METRIC_PREFERENCE = ("accuracy", "bits_per_char", "bpc", "perplexity", "loss", "
                      "eval_loss")
 LOWER_IS_BETTER = ("loss", "bpc", "bits", "perplexity", "mse", "error", "seconds")
 NOT_SWEPT = {"status", "reason"}
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+
+
+def setting_colours(n):
+    cmap = plt.get_cmap("tab10" if n <= 10 else "viridis", max(2, n))
+    return [cmap(i) for i in range(n)]
 
 
 # ----------------------------------------------------------------------------- reading
@@ -140,9 +155,11 @@ def heatmap(rows, swept, metric, out_dir, formats):
     k2s = sorted({r.get(k2c) for r in rows}, key=key_sort)
     cols = min(3, len(panels))
     nrows = math.ceil(len(panels) / cols)
-    fig, axes = plt.subplots(nrows, cols, figsize=(1.0 + 0.9 * len(k2s) * cols + 1.5,
-                                                  0.8 + 0.7 * len(k1s) * nrows + 0.6),
-                             squeeze=False)
+    # constrained layout keeps the panel titles clear of the figure title and the colour bar
+    # clear of the panels; only the first column carries the k1 label.
+    fig, axes = plt.subplots(nrows, cols, figsize=(1.5 + 1.0 * len(k2s) * cols + 1.5,
+                                                  1.2 + 0.8 * len(k1s) * nrows + 0.6),
+                             squeeze=False, layout="constrained")
     lower = any(w in metric.lower() for w in LOWER_IS_BETTER)
     cmap = "viridis_r" if lower else "viridis"
     values = collections.defaultdict(list)
@@ -151,15 +168,17 @@ def heatmap(rows, swept, metric, out_dir, formats):
     grid_all = [mean_std(v)[0] for v in values.values()]
     finite = [v for v in grid_all if v is not None]
     vmin, vmax = (min(finite), max(finite)) if finite else (0, 1)
-    for ax, panel in zip(axes.flat, panels):
+    for n, (ax, panel) in enumerate(zip(axes.flat, panels)):
         grid = [[mean_std(values.get((panel, a, b), []))[0] for b in k2s] for a in k1s]
         data = [[math.nan if v is None else v for v in row] for row in grid]
         im = ax.imshow(data, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
         ax.set_xticks(range(len(k2s)), [str(v) for v in k2s])
         ax.set_yticks(range(len(k1s)), [str(v) for v in k1s])
         ax.set_xlabel("k2")
-        ax.set_ylabel("k1")
-        ax.set_title(label_of(others, panel), fontsize=9)
+        if n % cols == 0:
+            ax.set_ylabel("k1")
+        if others:
+            ax.set_title(label_of(others, panel), fontsize=9)
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
                 if v is not None:
@@ -167,7 +186,7 @@ def heatmap(rows, swept, metric, out_dir, formats):
                             color="white" if (v - vmin) / ((vmax - vmin) or 1) < 0.5 else "black")
     for ax in list(axes.flat)[len(panels):]:
         ax.axis("off")
-    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label=f"{metric} (mean over seeds)")
+    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.9, label=f"{metric} (mean over seeds)")
     fig.suptitle(f"final {metric} by truncation (k1, k2)")
     save(fig, out_dir, f"heatmap_{metric}", formats)
 
@@ -240,23 +259,26 @@ def curves_plot(results_dir, rows, swept, metric, out_dir, formats):
     if not x_key or not panels:
         print("note: curve.csv lacks tokens/update or train_loss columns: no learning curves")
         return
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.2), squeeze=False,
+                             layout="constrained")
     order = sorted(groups, key=lambda s: [key_sort(v) for v in s])
-    cmap = plt.get_cmap("viridis", max(2, len(order)))
+    colours = setting_colours(len(order))
     for ax, y_key in zip(axes.flat, panels):
         for i, setting in enumerate(order):
             xs, ys = average_curves(groups[setting], x_key, y_key)
             if xs:
-                ax.plot(xs, ys, color=cmap(i), lw=1.4, label=label_of(keys, setting))
+                ax.plot(xs, ys, color=colours[i], lw=1.4, label=label_of(keys, setting))
         ax.set_xlabel(x_key)
+        if x_key == "tokens":
+            ax.xaxis.set_major_formatter(matplotlib.ticker.EngFormatter())
         ax.set_ylabel(y_key + " (mean over seeds)")
         ax.grid(alpha=0.3)
         if "loss" in y_key:
             ax.set_yscale("log")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(labels) <= 40:
-        fig.legend(handles, labels, loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=7,
-                   ncol=1 if len(labels) <= 14 else 2)
+        axes.flat[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=7,
+                             ncol=1 if len(labels) <= 14 else 2)
     fig.suptitle("learning curves per setting")
     save(fig, out_dir, "curves", formats)
 
@@ -290,24 +312,197 @@ def frontier(rows, swept, metric, out_dir, formats):
         print(f"note: no rows with both {cost} and {metric}: no frontier")
         return
     lower = any(w in metric.lower() for w in LOWER_IS_BETTER)
-    fig, ax = plt.subplots(figsize=(7, 5))
-    ax.errorbar([p[0] for p in pts], [p[1] for p in pts], xerr=[p[2] for p in pts],
-                yerr=[p[3] for p in pts], fmt="o", ms=5, alpha=0.8, capsize=2)
-    if len(pts) <= 40:
-        for c, m, _, _, s in pts:
-            ax.annotate(label_of(keys, s), (c, m), fontsize=7, xytext=(4, 3),
-                        textcoords="offset points")
+    fig, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
+    # One colour and legend entry per setting instead of text beside each point: labels of
+    # nearby points would lie on top of each other.
+    pts.sort(key=lambda p: [key_sort(v) for v in p[4]])
+    colours = setting_colours(len(pts))
+    for i, (c, m, cs, ms, setting) in enumerate(pts):
+        ax.errorbar([c], [m], xerr=[cs], yerr=[ms], fmt=MARKERS[i % len(MARKERS)], ms=7,
+                    color=colours[i], capsize=2, label=label_of(keys, setting))
     front = pareto([(p[0], p[1]) for p in pts], lower)
-    ax.plot([f[0] for f in front], [f[1] for f in front], "r--", lw=1, label="Pareto frontier")
+    # Markers as well as the line, so that a one-point frontier still shows in the legend.
+    ax.plot([f[0] for f in front], [f[1] for f in front], "--", color="red", lw=1, marker="o",
+            ms=13, mfc="none", label="Pareto frontier")
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.xaxis.set_minor_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel(f"{cost} (mean over seeds)")
     ax.set_ylabel(f"final {metric}" + (" (lower is better)" if lower else ""))
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
-    ax.set_title(f"{metric} against cost")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.set_title(f"final {metric} against CPU seconds (equal token budget)")
     save(fig, out_dir, "frontier", formats)
+
+
+def median(values):
+    vals = sorted(v for v in values if isinstance(v, float))
+    if not vals:
+        return None
+    mid = len(vals) // 2
+    return vals[mid] if len(vals) % 2 else 0.5 * (vals[mid - 1] + vals[mid])
+
+
+def varying_keys(rows, swept):
+    return [k for k in swept if k != "seed" and len({r.get(k) for r in rows}) > 1]
+
+
+def cost_to_target_plot(rows, swept, all_rows, out_dir, formats):
+    """Median CPU seconds to target against activation memory, one point per setting."""
+    if not rows or "cpu_to_target" not in rows[0] and "reached_target" not in rows[0]:
+        print("note: summary.csv has no cost to target: no cost_to_target plot")
+        return
+    keys = varying_keys(rows, swept)
+    groups = collections.defaultdict(list)
+    for r in all_rows:
+        groups[setting_of(r, keys)].append(r)
+    order = sorted(groups, key=lambda s: [key_sort(v) for v in s])
+    reached, missed = [], []
+    for setting in order:
+        runs = groups[setting]
+        cpu = [to_number(r.get("cpu_to_target")) for r in runs]
+        memory = mean_std([to_number(r.get("activation_bytes")) for r in runs])[0]
+        if memory is None:
+            continue
+        ok = all(r.get("status", "ok") == "ok" for r in runs)
+        n_reached = sum(1 for c in cpu if isinstance(c, float))
+        entry = (setting, median(cpu), memory, n_reached, len(runs))
+        (reached if ok and n_reached == len(runs) else missed).append(entry)
+    if not reached and not missed:
+        print("note: no activation_bytes in summary.csv: no cost_to_target plot")
+        return
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+    colours = dict(zip(order, setting_colours(len(order))))
+    mib = 1024.0 * 1024.0
+    best = min(reached, key=lambda e: (e[1], e[2])) if reached else None
+    for i, (setting, cpu, memory, n, total) in enumerate(reached):
+        ax.plot([cpu], [memory / mib], MARKERS[order.index(setting) % len(MARKERS)], ms=9,
+                color=colours[setting], label=f"{label_of(keys, setting)}: {cpu:.3g} s")
+    if best:
+        ax.plot([best[1]], [best[2] / mib], "o", ms=17, mfc="none", color="red", label="pick")
+    # Not reached in every seed: drawn in a strip right of the reached ones, hollow, with how
+    # many seeds got there (their cost is undefined, so their x position means nothing).
+    if missed:
+        x_max = max([e[1] for e in reached] or [1.0])
+        strip = x_max * 1.6
+        ax.axvline(x_max * 1.3, color="grey", lw=0.8, ls=":")
+        for setting, cpu, memory, n, total in missed:
+            ax.plot([strip], [memory / mib], MARKERS[order.index(setting) % len(MARKERS)], ms=9,
+                    mfc="none", mew=1.5, color=colours[setting],
+                    label=f"{label_of(keys, setting)}: not reached ({n}/{total})")
+        ax.text(strip, 0.98, "not reached", transform=ax.get_xaxis_transform(), ha="center",
+                va="top", fontsize=8, color="grey")
+        ax.set_xlim(0, strip * 1.25)
+    else:
+        ax.set_xlim(0, max(e[1] for e in reached) * 1.25)
+    ax.set_ylim(0, max(e[2] for e in reached + missed) / mib * 1.2)
+    ax.set_xlabel("CPU seconds to reach the target (median over seeds, training only)")
+    ax.set_ylabel("activation memory (MiB)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.set_title("cost to reach the baseline's quality against memory")
+    save(fig, out_dir, "cost_to_target", formats)
+
+
+def read_groups(results_dir, rows, keys):
+    """setting -> [(summary row, curve)] for the runs whose curve.csv can be read."""
+    groups = collections.defaultdict(list)
+    for folder, row in run_folder_index(results_dir, rows).items():
+        c = read_curve(os.path.join(results_dir, "runs", folder, "curve.csv"))
+        if c:
+            groups[setting_of(row, keys)].append((row, c))
+    return groups
+
+
+def mean_by_tokens(curves, y_key, extra_key):
+    """Mean over seeds of y and of extra_key (e.g. cpu_s) at the token counts every seed has."""
+    series = []
+    for c in curves:
+        pts = {x: (y, e) for x, y, e in zip(c.get("tokens", []), c.get(y_key, []), c.get(extra_key, []))
+               if isinstance(x, float) and isinstance(y, float) and isinstance(e, float)}
+        if pts:
+            series.append(pts)
+    if not series:
+        return [], [], []
+    xs = sorted(set.intersection(*(set(s) for s in series)))
+    ys = [sum(s[x][0] for s in series) / len(series) for x in xs]
+    es = [sum(s[x][1] for s in series) / len(series) for x in xs]
+    return xs, ys, es
+
+
+def target_curves_plot(results_dir, rows, swept, metric, out_dir, formats):
+    keys = varying_keys(rows, swept)
+    groups = read_groups(results_dir, rows, keys)
+    if not groups:
+        print("note: no readable curve.csv: no target_curves plot")
+        return
+    order = sorted(groups, key=lambda s: [key_sort(v) for v in s])
+    colours = setting_colours(len(order))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained", sharey=True)
+    for i, setting in enumerate(order):
+        tokens, ys, cpu = mean_by_tokens([c for _, c in groups[setting]], metric, "cpu_s")
+        if not tokens:
+            continue
+        style = dict(color=colours[i], lw=1.5, label=label_of(keys, setting))
+        axes[0].plot(tokens, ys, **style)
+        axes[1].plot(cpu, ys, **style)
+    targets = sorted({t for t in (to_number(r.get("target")) for r in rows) if isinstance(t, float)})
+    for ax in axes:
+        for t in targets:
+            ax.axhline(t, color="red", ls="--", lw=1)
+        ax.grid(alpha=0.3)
+    if targets:
+        axes[0].text(0.01, targets[-1], " target", color="red", fontsize=8, va="bottom",
+                     transform=axes[0].get_yaxis_transform())
+    axes[0].set_xlabel("training tokens")
+    axes[1].set_xlabel("training CPU seconds (evaluation excluded)")
+    axes[0].set_ylabel(f"held-out {metric} (mean over seeds)")
+    axes[0].xaxis.set_major_formatter(matplotlib.ticker.EngFormatter())
+    axes[1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.suptitle(f"held-out {metric} against tokens and CPU time; dashed: the target")
+    save(fig, out_dir, "target_curves", formats)
+
+
+def context_plot(results_dir, rows, swept, metric, out_dir, formats):
+    keys = varying_keys(rows, swept)
+    groups = collections.defaultdict(list)
+    for folder, row in run_folder_index(results_dir, rows).items():
+        try:
+            with open(os.path.join(results_dir, "runs", folder, "metrics.json")) as f:
+                m = json.load(f)
+        except (OSError, ValueError):
+            continue
+        series = m.get("series", {})
+        periods, values = series.get("context_period"), series.get("context_" + metric)
+        never = m.get("final", {}).get(metric)
+        if periods and values and never is not None and None not in values:
+            groups[setting_of(row, keys)].append((tuple(periods), values, never))
+    if not groups:
+        print("note: no context-utilisation series in metrics.json: no context plot")
+        return
+    order = sorted(groups, key=lambda s: [key_sort(v) for v in s])
+    colours = setting_colours(len(order))
+    fig, ax = plt.subplots(figsize=(7.5, 4.6), layout="constrained")
+    longest = 1
+    for i, setting in enumerate(order):
+        runs = [g for g in groups[setting] if g[0] == groups[setting][0][0]]
+        periods = list(runs[0][0])
+        ys = [sum(r[1][j] for r in runs) / len(runs) for j in range(len(periods))]
+        never = sum(r[2] for r in runs) / len(runs)
+        longest = max(longest, max(periods))
+        xs = [math.log2(p) for p in periods]
+        never_x = math.log2(max(periods)) + 1
+        ax.plot(xs + [never_x], ys + [never], marker=MARKERS[i % len(MARKERS)], color=colours[i],
+                lw=1.4, label=label_of(keys, setting))
+    never_x = math.log2(longest) + 1
+    ticks = list(range(0, int(math.log2(longest)) + 1)) + [never_x]
+    ax.set_xticks(ticks, [str(2 ** t) for t in ticks[:-1]] + ["never"])
+    ax.set_xlabel("state reset every L steps (aligned to each held-out sequence's start)")
+    ax.set_ylabel(f"held-out {metric} (mean over seeds)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.set_title("context utilisation: what the trained model uses of the past")
+    save(fig, out_dir, "context", formats)
 
 
 def main(argv=None):
@@ -326,6 +521,7 @@ def main(argv=None):
     if not rows:
         print(f"plot_results.py: error: {summary} has no rows", file=sys.stderr)
         return 2
+    all_rows = rows
     if "status" in rows[0]:
         ok = [r for r in rows if r.get("status", "ok") in ("ok", "")]
         if len(ok) < len(rows):
@@ -342,6 +538,9 @@ def main(argv=None):
     os.makedirs(out_dir, exist_ok=True)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     print(f"{len(rows)} runs; swept: {', '.join(swept) or '-'}; metric: {metric}")
+    cost_to_target_plot(rows, swept, all_rows, out_dir, formats)
+    target_curves_plot(args.results_dir, rows, swept, metric, out_dir, formats)
+    context_plot(args.results_dir, rows, swept, metric, out_dir, formats)
     heatmap(rows, swept, metric, out_dir, formats)
     curves_plot(args.results_dir, rows, swept, metric, out_dir, formats)
     frontier(rows, swept, metric, out_dir, formats)

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "harness/config/experiment.hpp"
+#include "harness/config/report_keys.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/validate.hpp"
 #include "harness/config/yaml_reader.hpp"
@@ -100,8 +101,7 @@ Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path)
   } else if (!e.runs.empty()) {
     e.report.metric = task_info_of(e.runs.front().config.task).score_metric;
   }
-  if (const ConfigNode* t = tree.find_path({"report", "tolerance"}))
-    e.report.tolerance = scalar_number(*t).value_or(e.report.tolerance);
+  read_report_keys(tree, e.report);
   return e;
 }
 

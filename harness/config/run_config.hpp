@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "harness/config/window.hpp"
 #include "harness/tasks/task.hpp"
@@ -109,12 +110,22 @@ struct TaskConfig {
 };
 
 struct EvalConfig {
-  Index every = 250;        // updates between evaluations (and always at the end)
+  // When to evaluate: after the first update at which the tokens seen reach each multiple of
+  // every_tokens (so every setting of a sweep is evaluated at the same token counts, exactly when
+  // every_tokens is a multiple of batch x chunk length, else within one update), and always at
+  // the end. every > 0 evaluates every `every` updates instead (chunks of different lengths are
+  // then evaluated at different token counts).
+  Index every = 0;
+  int64_t every_tokens = 50000;
   Index sequences = 256;
-  std::string target_metric;       // e.g. "accuracy"; empty: none
-  std::optional<double> target;    // updates/tokens to reach it are reported
+  std::string target_metric;       // report.metric's default (empty: the task's score metric)
   bool fidelity = false;
   Index fidelity_lags = 64;        // K of the per-lag profile
+  // Context utilisation (harness/train/context.hpp), measured once at the end of the run: the
+  // held-out metric with the state reset every L steps for each L here. Empty: off. When
+  // reset_periods_auto, the list is 1, 2, 4, ... below the longest held-out sequence.
+  bool reset_periods_auto = true;
+  std::vector<Index> reset_periods;
 };
 
 struct RunConfig {

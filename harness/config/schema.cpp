@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "harness/config/report_keys.hpp"
 #include "harness/config/suggest.hpp"
 #include "harness/config/yaml_reader.hpp"
 #include "harness/sweep/run_spec.hpp"
@@ -307,29 +308,32 @@ std::vector<Field> make_fields() {
   evals.id_when_default = false;
   f.push_back(evals);
 
-  f.push_back(bind(ranged(field("eval.every", VT::integer, "updates between evaluations (and always at the end)"), 1, kMaxCount),
+  f.push_back(bind(ranged(field("eval.every", VT::integer, "updates between evaluations; 0: schedule by eval.every_tokens"), 0, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.every = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.every)); }));
+  f.push_back(bind(ranged(field("eval.every_tokens", VT::integer, "tokens (steps x lanes) between evaluations (and always at the end)"), 1, kMaxCount),
+                   [](RunConfig& c, const Value& v) { c.eval.every_tokens = as_int(v); },
+                   [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.every_tokens)); }));
   f.push_back(bind(ranged(field("eval.sequences", VT::integer, "held-out sequences per evaluation"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.sequences = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.sequences)); }));
-  f.push_back(bind(field("eval.metric", VT::string, "metric for `target` (empty: the task's score metric)"),
+  f.push_back(bind(field("eval.metric", VT::string, "default of report.metric (empty: the task's score metric)"),
                    [](RunConfig& c, const Value& v) { c.eval.target_metric = as_text(v); },
                    [](const RunConfig& c) { return Value(c.eval.target_metric); }));
-  f.push_back(bind(field("eval.target", VT::optional_number, "a level of the metric; updates and tokens to reach it are reported"),
-                   [](RunConfig& c, const Value& v) {
-                     if (std::holds_alternative<std::monostate>(v))
-                       c.eval.target.reset();
-                     else
-                       c.eval.target = as_num(v);
-                   },
-                   [](const RunConfig& c) { return c.eval.target ? Value(*c.eval.target) : Value(std::monostate{}); }));
   f.push_back(bind(field("eval.fidelity", VT::boolean, "measure gradient fidelity against full BPTT at evaluations"),
                    [](RunConfig& c, const Value& v) { c.eval.fidelity = as_bool(v); },
                    [](const RunConfig& c) { return Value(c.eval.fidelity); }));
   f.push_back(bind(ranged(field("eval.fidelity_lags", VT::integer, "K of the per-lag gradient profile"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.fidelity_lags = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.fidelity_lags)); }));
+  // Issue 9 keys: the context-utilisation periods, and the report's tolerance and target.
+  f.push_back(bind(field("eval.reset_periods", VT::period_list, "context utilisation at the end: held-out metric with the state reset every L steps (auto: 1, 2, 4, ... below the longest held-out sequence)"),
+                   [](RunConfig& c, const Value& v) {
+                     const std::string t = as_text(v);
+                     c.eval.reset_periods_auto = t == "auto";
+                     c.eval.reset_periods = t == "auto" || t == "off" ? std::vector<Index>{} : *parse_period_list(t);
+                   },
+                   [](const RunConfig& c) { return Value(period_list_text(c.eval.reset_periods_auto, c.eval.reset_periods)); }));
 
   Field jobs = field("run.jobs", VT::jobs, "runs in parallel; auto: one per core");
   jobs.default_text = "auto";
@@ -344,9 +348,12 @@ std::vector<Field> make_fields() {
   Field output = text_field("run.output", TextRule::path, "results folder; default: results/<name>");
   f.push_back(output);
   f.push_back(field("report.metric", VT::string, "metric the tables compare; default: eval.metric, else the task's score metric"));
-  Field tol = ranged(field("report.tolerance", VT::number, "absolute tolerance on the metric for \"matches full BPTT\""), 0, kBig);
+  Field tol = field("report.tolerance", VT::tolerance, "how close to the baseline's final metric counts as its quality: absolute, or relative with %");
   tol.default_text = format_number(ReportConfig{}.tolerance);
   f.push_back(tol);
+  Field target = field("report.target", VT::target, "the quality to reach (default: the baseline's final metric within report.tolerance)");
+  target.default_text = "null";
+  f.push_back(target);
 
   const RunConfig defaults;
   for (auto& x : f)
@@ -480,6 +487,12 @@ std::string expected_text(const Field& f) {
       return "an integer" + range_text(f) + " or null";
     case ValueType::jobs:
       return "\"auto\" or an integer >= 1";
+    case ValueType::period_list:
+      return "auto, off or a list of integers >= 1";
+    case ValueType::tolerance:
+      return "a number >= 0 or a percentage such as 2%";
+    case ValueType::target:
+      return "null, a number or {metric: NAME, value: NUMBER}";
   }
   return "a value";
 }
@@ -489,8 +502,28 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
     if (error) *error = "expected " + expected_text(f) + ", got " + n.shown() + hint;
     return std::nullopt;
   };
-  if ((f.type == ValueType::optional_number || f.type == ValueType::optional_integer) && (n.is_null() || scalar_is(n, "null") || scalar_is(n, "~")))
+  const bool null_value = n.is_null() || scalar_is(n, "null") || scalar_is(n, "~");
+  if ((f.type == ValueType::optional_number || f.type == ValueType::optional_integer || f.type == ValueType::target) &&
+      null_value)
     return Value(std::monostate{});
+  if (f.type == ValueType::period_list && n.is_list()) {
+    std::vector<Index> periods;
+    for (const auto& item : n.items()) {
+      const auto v = item.is_scalar() ? scalar_int(item) : std::nullopt;
+      if (!v || *v < 1) return fail();
+      periods.push_back(*v);
+    }
+    if (periods.empty()) return fail();
+    return Value(period_list_text(false, periods));
+  }
+  if (f.type == ValueType::target && n.is_map()) {
+    const ConfigNode* metric = n.find("metric");
+    const ConfigNode* value = n.find("value");
+    if (n.entries().size() != 2 || metric == nullptr || !metric->is_scalar() || metric->text().empty() ||
+        value == nullptr || !scalar_number(*value))
+      return fail();
+    return Value(metric->text() + "=" + value->text());
+  }
   if (!n.is_scalar()) return fail();
   switch (f.type) {
     case ValueType::integer:
@@ -547,6 +580,22 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
       if (!v || *v < 1) return fail();
       return Value(*v);
     }
+    case ValueType::period_list: {
+      if (scalar_is(n, "auto") || scalar_is(n, "off")) return Value(n.text());
+      const auto periods = parse_period_list(n.text());
+      if (!periods) return fail();
+      return Value(period_list_text(false, *periods));
+    }
+    case ValueType::tolerance: {
+      const auto t = parse_tolerance_text(n.text());
+      if (!t) return fail();
+      return Value(n.text());
+    }
+    case ValueType::target: {
+      const auto v = scalar_number(n);
+      if (!v) return fail();
+      return Value(*v);
+    }
   }
   return fail();
 }
@@ -564,6 +613,31 @@ Value param_to_value(const ParamValue& p) {
   if (std::holds_alternative<double>(p)) return Value(std::get<double>(p));
   if (std::holds_alternative<bool>(p)) return Value(std::get<bool>(p));
   return Value(std::get<std::string>(p));
+}
+
+std::string period_list_text(bool automatic, const std::vector<Index>& periods) {
+  if (automatic) return "auto";
+  if (periods.empty()) return "off";
+  std::string out;
+  for (size_t i = 0; i < periods.size(); ++i) out += (i ? "," : "") + std::to_string(periods[i]);
+  return out;
+}
+
+std::optional<std::vector<Index>> parse_period_list(const std::string& text) {
+  std::vector<Index> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || item.size() > 15) return std::nullopt;
+    const Index v = std::stoll(item);
+    if (v < 1) return std::nullopt;
+    out.push_back(v);
+    start = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace tbptt

@@ -35,6 +35,9 @@ enum class ValueType {
   optional_number,  // a number or null
   optional_integer, // an integer within [min, max], or null (unset)
   jobs,             // "auto" or an integer >= 1
+  period_list,      // "auto", "off" or a list of integers >= 1 (eval.reset_periods)
+  tolerance,        // a number >= 0, or a percentage "2%" (report.tolerance)
+  target,           // null, a number, or {metric: NAME, value: NUMBER} (report.target)
 };
 
 // What a string field must look like beyond being UTF-8 (checked for every scalar on reading).
@@ -85,5 +88,11 @@ std::optional<Value> parse_field(const Field& f, const ConfigNode& n, std::strin
 // Canonical text of a value: integers as integers, numbers shortest round-trip, true/false, text.
 std::string value_text(const Value& v);
 Value param_to_value(const ParamValue& p);
+
+// eval.reset_periods as text: "auto", "off", or the periods joined by commas ("1,2,8"), which
+// is also what a resolved run's config.yaml holds. parse_period_list reads "1,2,8" (or "1, 2")
+// back; nullopt unless every item is an integer >= 1 and there is at least one.
+std::string period_list_text(bool automatic, const std::vector<Index>& periods);
+std::optional<std::vector<Index>> parse_period_list(const std::string& text);
 
 }  // namespace tbptt

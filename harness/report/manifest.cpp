@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "harness/report/machine.hpp"
+#include "harness/report/report_config_json.hpp"
 #include "harness/report/results_dir.hpp"
 #include "harness/report/yaml_json.hpp"
 
@@ -17,9 +18,7 @@ json make_manifest(const Experiment& experiment, const ManifestContext& context)
   m["experiment_file"] = experiment.file;
   m["experiment"] = yaml_to_json(experiment.resolved);
   m["swept_keys"] = experiment.swept_keys;
-  m["report"] = {{"metric", experiment.report.metric},
-                 {"tolerance", std::isfinite(experiment.report.tolerance)
-                                   ? json(experiment.report.tolerance) : json(nullptr)}};
+  m["report"] = report_config_json(experiment.report);
   json runs = json::array();
   for (const auto& spec : experiment.runs) runs.push_back(run_entry_json(spec));
   m["runs"] = std::move(runs);
@@ -55,13 +54,7 @@ std::vector<std::string> manifest_swept_keys(const json& manifest) {
 }
 
 ReportConfig manifest_report_config(const json& manifest) {
-  ReportConfig config;
-  if (manifest.contains("report") && manifest["report"].is_object()) {
-    const json& r = manifest["report"];
-    if (r.contains("metric") && r["metric"].is_string()) config.metric = r["metric"].get<std::string>();
-    if (r.contains("tolerance") && r["tolerance"].is_number()) config.tolerance = r["tolerance"].get<double>();
-  }
-  return config;
+  return manifest.contains("report") ? report_config_from_json(manifest["report"]) : ReportConfig{};
 }
 
 }  // namespace tbptt

@@ -56,6 +56,14 @@ std::vector<std::string> sorted_values(const std::set<std::string>& values) {
   return out;
 }
 
+// A run that did not reach the target has no *_to_target metric: its cell says "not reached".
+bool missed_target(const RunRecord& r, const std::string& metric) {
+  const std::string tail = "_to_target";
+  if (metric.size() <= tail.size() || metric.compare(metric.size() - tail.size(), tail.size(), tail) != 0) return false;
+  auto it = r.final_metrics.find("reached_target");
+  return it != r.final_metrics.end() && it->second == 0;
+}
+
 std::string short_key(const std::string& key) {
   const auto dot = key.rfind('.');
   return dot == std::string::npos ? key : key.substr(dot + 1);
@@ -81,7 +89,8 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
   for (const auto& r : runs) {
     if (!r.done || r.status != RunStatus::ok) continue;
     for (const auto& kv : r.final_metrics) available.insert(kv.first);
-    if (r.final_metrics.count(request.metric) && r.swept.count(row_key) && r.swept.count(col_key)) {
+    if ((r.final_metrics.count(request.metric) || missed_target(r, request.metric)) && r.swept.count(row_key) &&
+        r.swept.count(col_key)) {
       used.push_back(&r);
     }
   }
@@ -92,15 +101,23 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
 
   std::set<std::string> row_set, col_set;
   std::map<std::string, std::set<std::string>> others;  // other swept key -> values seen
-  std::map<std::pair<std::string, std::string>, std::pair<double, int>> cells;
+  struct Cell {
+    double sum = 0;
+    int n = 0, not_reached = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Cell> cells;
   for (const RunRecord* r : used) {
     const std::string& rv = r->swept.at(row_key);
     const std::string& cv = r->swept.at(col_key);
     row_set.insert(rv);
     col_set.insert(cv);
     auto& cell = cells[{rv, cv}];
-    cell.first += r->final_metrics.at(request.metric);
-    ++cell.second;
+    if (auto it = r->final_metrics.find(request.metric); it != r->final_metrics.end()) {
+      cell.sum += it->second;
+      ++cell.n;
+    } else {
+      ++cell.not_reached;
+    }
     for (const auto& kv : r->swept) {
       if (kv.first != row_key && kv.first != col_key) others[kv.first].insert(kv.second);
     }
@@ -128,8 +145,13 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
   auto cell_text = [&](const std::string& rv, const std::string& cv, bool exact) -> std::string {
     auto it = cells.find({rv, cv});
     if (it == cells.end()) return exact ? "" : "-";
-    const double mean = it->second.first / it->second.second;
-    return exact ? exact_number(mean) : table_number(mean);
+    const Cell& c = it->second;
+    if (c.n == 0) return "not reached";
+    const double mean = c.sum / c.n;
+    std::string text = exact ? exact_number(mean) : table_number(mean);
+    if (c.not_reached)
+      text += " (" + std::to_string(c.n) + "/" + std::to_string(c.n + c.not_reached) + " reached)";
+    return text;
   };
   const std::string rk = short_key(row_key), ck = short_key(col_key);
   std::ostringstream s;

@@ -162,6 +162,13 @@ RunRecord record_from_metrics(const json& metrics) {
   r.reason = metrics.value("reason", "");
   if (metrics.contains("final")) r.final_metrics = metrics_from(metrics["final"]);
   if (metrics.contains("best")) r.best_metrics = metrics_from(metrics["best"]);
+  if (metrics.contains("series") && metrics["series"].is_object()) {
+    for (const auto& [name, list] : metrics["series"].items()) {
+      if (!list.is_array()) continue;
+      auto& values = r.series[name];
+      for (const auto& v : list) values.push_back(v.is_number() ? v.get<double>() : std::nan(""));
+    }
+  }
   return r;
 }
 

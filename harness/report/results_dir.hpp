@@ -37,6 +37,8 @@ struct RunRecord {
   std::string reason;
   std::map<std::string, double> final_metrics;  // finite values only (null in the file: absent)
   std::map<std::string, double> best_metrics;
+  std::map<std::string, std::vector<double>> series;  // null entries read back as NaN
+  std::vector<CurvePoint> curve;  // filled by report_files.hpp (read_report_records), not here
 };
 
 // The content of the files (pure functions, no I/O).

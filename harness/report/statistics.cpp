@@ -1,5 +1,6 @@
 #include "harness/report/statistics.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -35,6 +36,24 @@ Summary summarize(const std::vector<double>& values) {
   for (double v : values) sq += (v - s.mean) * (v - s.mean);
   s.stddev = std::sqrt(sq / (s.n - 1));
   s.ci95_half_width = student_t_975(s.n - 1) * s.stddev / std::sqrt(static_cast<double>(s.n));
+  return s;
+}
+
+double quantile_sorted(const std::vector<double>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t i = static_cast<size_t>(std::floor(pos));
+  if (i + 1 >= sorted.size()) return sorted.back();
+  return sorted[i] + (pos - static_cast<double>(i)) * (sorted[i + 1] - sorted[i]);
+}
+
+Spread spread(std::vector<double> values) {
+  Spread s;
+  s.n = static_cast<int>(values.size());
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  s.median = quantile_sorted(values, 0.5);
+  s.lo = quantile_sorted(values, 0.025);
+  s.hi = quantile_sorted(values, 0.975);
   return s;
 }
 

@@ -18,6 +18,17 @@ struct Summary {
 // Empty input: n = 0, mean 0.
 Summary summarize(const std::vector<double>& values);
 
+// The median and the 95% interval of a sample: its 2.5th and 97.5th percentiles (linear
+// interpolation between order statistics, as numpy's default). A spread over the seeds, not a
+// confidence interval of the median; for n <= 3 the interval is close to [min, max].
+struct Spread {
+  int n = 0;
+  double median = 0, lo = 0, hi = 0;
+};
+Spread spread(std::vector<double> values);  // empty: n = 0
+// The q-quantile (0 <= q <= 1) of sorted values by linear interpolation; sorted must not be empty.
+double quantile_sorted(const std::vector<double>& sorted, double q);
+
 // Two-sided 95% quantile t_{0.975, df} for df >= 1 (exact table to df 30, then the
 // Cornish-Fisher expansion, accurate to ~1e-5). Throws std::invalid_argument for df < 1.
 double student_t_975(int df);

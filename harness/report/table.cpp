@@ -5,20 +5,13 @@
 #include <set>
 #include <sstream>
 
+#include "harness/report/cost_table.hpp"
 #include "harness/report/metric_names.hpp"
+#include "harness/report/run_targets.hpp"
 #include "harness/report/text.hpp"
 
 namespace tbptt {
 namespace {
-
-std::string md_cell(std::string text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 std::string short_name(const std::string& quantity) {
   if (quantity == "cpu_seconds") return "cpu s";
@@ -33,16 +26,6 @@ std::string mean_pm(const Summary& s) {
   std::string out = table_number(s.mean);
   if (s.ci95_half_width) out += " ± " + table_number(*s.ci95_half_width);
   return out;
-}
-
-// The metric chosen by the report config, or the default over the metrics of the ok runs.
-std::string choose_metric(const std::vector<RunRecord>& runs, const ReportConfig& config) {
-  if (!config.metric.empty()) return config.metric;
-  std::map<std::string, double> present;
-  for (const auto& r : runs) {
-    if (r.done && r.status == RunStatus::ok) present.insert(r.final_metrics.begin(), r.final_metrics.end());
-  }
-  return default_report_metric(present);
 }
 
 std::optional<std::string> cost_quantity(const ReportTable& t) {
@@ -69,10 +52,10 @@ void mark_picks(ReportTable& t) {
         bm->second.n == 0 || c == row.stats.end() || c->second.n == 0) {
       return std::nullopt;
     }
-    const double slack = 1e-12 * std::max(1.0, std::fabs(bm->second.mean));
-    const bool within = higher ? m->second.mean >= bm->second.mean - t.tolerance - slack
-                               : m->second.mean <= bm->second.mean + t.tolerance + slack;
-    if (!within) return std::nullopt;
+    const Target within{t.metric,
+                        tolerance_level(bm->second.mean, t.config.tolerance, t.config.tolerance_relative, higher),
+                        higher};
+    if (!reaches(m->second.mean, within)) return std::nullopt;
     return c->second.mean;
   };
   for (const auto& row : t.rows) {
@@ -96,11 +79,30 @@ const std::vector<std::string>& report_quantities() {
   return q;
 }
 
+std::string runs_text(const SettingRow& row, int count_ok) {
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
+  const std::string of = "/" + std::to_string(row.total);
+  if (count_ok > 0 || (row.diverged == 0 && row.failed == 0 && row.missing == 0)) add(std::to_string(count_ok) + of);
+  if (row.diverged) add("diverged " + std::to_string(row.diverged) + of);
+  if (row.failed) add("failed " + std::to_string(row.failed) + of);
+  if (row.missing) add("missing " + std::to_string(row.missing) + of);
+  return out;
+}
+
+std::string no_value_text(const SettingRow& row) {
+  if (row.ok > 0 || row.total == 0) return "-";
+  if (row.diverged >= row.failed && row.diverged >= row.missing) return "diverged";
+  return row.failed >= row.missing ? "failed" : "missing";
+}
+
 ReportTable build_report(const std::vector<RunRecord>& runs, const ReportConfig& config,
-                         const std::string& title) {
+                         const std::string& title, const std::string& fixed_k2) {
   ReportTable t;
   t.title = title;
-  t.metric = choose_metric(runs, config);
+  t.metric = report_metric(runs, config);
+  t.config = config;
+  t.target_metric = target_metric(runs, config);
   t.tolerance = config.tolerance;
 
   std::vector<std::string> candidates;
@@ -123,13 +125,18 @@ ReportTable build_report(const std::vector<RunRecord>& runs, const ReportConfig&
       SettingRow row;
       row.setting = r.setting;
       row.baseline_setting = r.baseline_setting;
+      auto k2 = r.swept.find("train.tbptt.k2");
+      row.k2 = k2 != r.swept.end() ? k2->second : fixed_k2;
       t.rows.push_back(row);
       members.emplace_back();
     }
     SettingRow& row = t.rows[it->second];
     row.is_baseline = row.is_baseline || r.is_baseline;
     ++row.total;
-    if (r.done && r.status == RunStatus::ok) ++row.ok;
+    if (!r.done) ++row.missing;
+    else if (r.status == RunStatus::ok) ++row.ok;
+    else if (r.status == RunStatus::diverged) ++row.diverged;
+    else ++row.failed;
     members[it->second].push_back(&r);
   }
   for (size_t i = 0; i < t.rows.size(); ++i) {
@@ -157,19 +164,21 @@ ReportTable build_report(const std::vector<RunRecord>& runs, const ReportConfig&
     }
   }
   mark_picks(t);
+  add_cost_summaries(t, members);
   return t;
 }
 
 std::string table_markdown(const ReportTable& t) {
   std::ostringstream out;
   if (!t.title.empty()) out << "# " << t.title << "\n\n";
+  out << cost_section_markdown(t) << "\n## Equal token budget\n\n";
   if (t.metric.empty()) {
     out << "No run reported an eval metric.\n\n";
   } else {
     out << "Final **" << t.metric << "** (" << (higher_is_better(t.metric) ? "higher" : "lower")
-        << " is better): mean over seeds, 95% CI half-width (Student t), ratio to the setting's "
-           "full-BPTT baseline. `<- pick`: least CPU time within "
-        << table_number(t.tolerance) << " of the baseline.\n\n";
+        << " is better) after the whole budget: mean over seeds, 95% CI half-width (Student t), ratio to "
+           "the setting's full-BPTT baseline; costs count training only. `<- pick`: least CPU time within "
+        << tolerance_text(t.config) << " of the baseline.\n\n";
   }
   std::vector<std::string> header = {"setting", "runs ok"};
   for (size_t i = 0; i < t.quantities.size(); ++i) {
@@ -186,17 +195,18 @@ std::string table_markdown(const ReportTable& t) {
   out << "\n";
   for (const auto& row : t.rows) {
     std::vector<std::string> cells;
-    cells.push_back(md_cell(row.setting.empty() ? "(single)" : row.setting) +
+    cells.push_back(markdown_cell(row.setting.empty() ? "(single)" : row.setting) +
                     (row.is_baseline ? " (baseline)" : ""));
-    cells.push_back(std::to_string(row.ok) + "/" + std::to_string(row.total));
+    cells.push_back(runs_text(row, row.ok));
+    const std::string none = no_value_text(row);
     for (size_t i = 0; i < t.quantities.size(); ++i) {
       const std::string& q = t.quantities[i];
       const Summary& s = row.stats.at(q);
       if (i == 0 && q == t.metric) {
-        cells.push_back(s.n ? table_number(s.mean) : "-");
+        cells.push_back(s.n ? table_number(s.mean) : none);
         cells.push_back(s.ci95_half_width ? "± " + table_number(*s.ci95_half_width) : "-");
       } else {
-        cells.push_back(mean_pm(s));
+        cells.push_back(s.n ? mean_pm(s) : none);
       }
       auto r = row.ratio.find(q);
       cells.push_back(r == row.ratio.end() ? "-" : table_number(r->second));

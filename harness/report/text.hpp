@@ -18,6 +18,12 @@ std::string table_number(double value);
 std::string csv_field(const std::string& text);
 std::string csv_row(const std::vector<std::string>& fields);  // with the trailing '\n'
 
+// A markdown table cell: '|' escaped as "\|".
+std::string markdown_cell(const std::string& text);
+
+// The fields of `text` between `sep` characters, empty ones included ("a,,b" -> a, "", b).
+std::vector<std::string> split_fields(const std::string& text, char sep);
+
 // Escapes LaTeX special characters (\ & % $ # _ { } ~ ^).
 std::string latex_escape(const std::string& text);
 

@@ -13,6 +13,7 @@
 
 #include "harness/config/yaml_reader.hpp"
 #include "harness/report/metric_names.hpp"
+#include "harness/train/context.hpp"
 #include "harness/train/evaluator.hpp"
 #include "harness/train/fidelity.hpp"
 #include "harness/train/schedule.hpp"
@@ -64,7 +65,8 @@ class RunLoop {
     // from the policy's mean chunk length (fixed: k1, or the episode for k1: full).
     const Index chunk = std::max<Index>(1, static_cast<Index>(std::llround(trainer.policy().mean_chunk())));
     LrSchedule schedule(tc.schedule, tc.optimizer.lr, tc.tokens > 0 ? tc.tokens / (tc.batch * chunk) : tc.updates);
-    const double wall0 = wall_now(), cpu0 = thread_cpu_now();
+    wall0_ = wall_now();
+    cpu0_ = thread_cpu_now();
     long long update = 0, tokens = 0, skipped = 0, clipped_total = 0, applied = 0;
     RunningMeans window;
     RunOutcome out;
@@ -76,6 +78,12 @@ class RunLoop {
     double window_sum = 0;
     Index window_min = 0, window_max = 0;
     auto done = [&] { return tc.tokens > 0 ? tokens >= tc.tokens : update >= tc.updates; };
+    // Evaluation points by tokens (the default) or, with eval.every, by updates (execute.hpp).
+    const EvalConfig& ec = config_.eval;
+    long long next_eval_tokens = ec.every_tokens;
+    auto eval_due = [&] {
+      return ec.every > 0 ? update % ec.every == 0 : tokens >= next_eval_tokens;
+    };
     while (!done()) {
       const UpdateStats s = trainer.update(*stream, schedule.lr(update));
       ++update;
@@ -99,19 +107,20 @@ class RunLoop {
       clipped_total += s.clipped;
       applied += !s.skipped;
       window.add(s);
-      if (update % std::max<Index>(1, config_.eval.every) == 0 || done()) {
-        evaluate_point(out, update, tokens, window, schedule, schedule.lr(update), wall0, cpu0);
+      if (eval_due() || done()) {
+        evaluate_point(out, update, tokens, window, schedule, schedule.lr(update));
         window = RunningMeans{};
+        next_eval_tokens = (tokens / ec.every_tokens + 1) * ec.every_tokens;
         if (diverged(out)) break;
       }
-      if (config_.time_limit > 0 && wall_now() - wall0 > config_.time_limit && !done()) {
+      if (config_.time_limit > 0 && wall_now() - wall0_ > config_.time_limit && !done()) {
         out.status = RunStatus::time_limit;
         out.reason = "stopped at update " + std::to_string(update) + ": run.time_limit of " +
                      format_number(config_.time_limit) + " s reached";
         break;
       }
     }
-    const double wall = wall_now() - wall0, cpu = thread_cpu_now() - cpu0;
+    if (out.status == RunStatus::ok && !out.curve.empty()) measure_context(out);
     auto& f = out.final_metrics;
     if (out.status == RunStatus::ok && !out.curve.empty()) {
       for (const auto& [k, v] : out.curve.back().eval) f[k] = v;
@@ -122,10 +131,17 @@ class RunLoop {
     f["skipped_updates"] = static_cast<double>(skipped);
     f["clip_rate"] = applied ? static_cast<double>(clipped_total) / static_cast<double>(applied) : 0.0;
     f["tokens"] = static_cast<double>(tokens);
-    f["wall_seconds"] = wall;
-    f["cpu_seconds"] = cpu;
+    // Every compared cost is the training's own: the loop's time minus evaluation, fidelity probe
+    // and context measurement, which have their own columns.
+    f["wall_seconds"] = train_wall();
+    f["cpu_seconds"] = train_cpu();
     f["train_seconds"] = train_seconds;
-    f["eval_seconds"] = eval_seconds_;
+    f["eval_seconds"] = eval_.wall;
+    f["eval_cpu_seconds"] = eval_.cpu;
+    f["fidelity_seconds"] = fidelity_.wall;
+    f["fidelity_cpu_seconds"] = fidelity_.cpu;
+    f["context_seconds"] = context_.wall;
+    f["context_cpu_seconds"] = context_.cpu;
     f["forward_seconds"] = ph.forward;
     f["backward_seconds"] = ph.backward;
     f["clip_seconds"] = ph.clip;
@@ -149,10 +165,6 @@ class RunLoop {
       f["k2_max"] = static_cast<double>(window_max);
     }
     for (const auto& [name, level] : info_.reference_levels) f["reference_" + name] = level;
-    if (target_update_ >= 0) {
-      f["updates_to_target"] = static_cast<double>(target_update_);
-      f["tokens_to_target"] = static_cast<double>(target_tokens_);
-    }
     out.best_metrics = best_;
     if (!lag_profile_.empty()) out.series["grad_lag_profile"] = lag_profile_;
     return out;
@@ -182,29 +194,56 @@ class RunLoop {
     return true;
   }
 
+  // Wall and thread-CPU seconds spent outside training (one bucket per kind of measurement).
+  struct Overhead {
+    double wall = 0, cpu = 0;
+  };
+  class Timed {
+   public:
+    explicit Timed(Overhead& sink) : sink_(sink), wall_(wall_now()), cpu_(thread_cpu_now()) {}
+    ~Timed() {
+      sink_.wall += wall_now() - wall_;
+      sink_.cpu += thread_cpu_now() - cpu_;
+    }
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+   private:
+    Overhead& sink_;
+    double wall_, cpu_;
+  };
+  double train_wall() const { return wall_now() - wall0_ - eval_.wall - fidelity_.wall - context_.wall; }
+  double train_cpu() const { return thread_cpu_now() - cpu0_ - eval_.cpu - fidelity_.cpu - context_.cpu; }
+  uint64_t eval_seed() const { return Rng(config_.seed).split("eval").next_u64(); }
+
   void evaluate_point(RunOutcome& out, long long update, long long tokens, const RunningMeans& w, LrSchedule& schedule,
-                      double lr, double wall0, double cpu0) {
-    const double t0 = wall_now();
+                      double lr) {
     CurvePoint p;
     p.update = update;
     p.tokens = tokens;
+    p.wall_seconds = train_wall();
+    p.cpu_seconds = train_cpu();
     p.train_loss = w.updates ? w.loss / static_cast<double>(w.updates) : std::nan("");
     p.grad_norm = w.updates ? w.norm / static_cast<double>(w.updates) : std::nan("");
     p.clip_rate = w.updates ? static_cast<double>(w.clipped) / static_cast<double>(w.updates) : 0.0;
     p.lr = lr;
-    const uint64_t eval_seed = Rng(config_.seed).split("eval").next_u64();
-    const EvalResult e = evaluate(net_, params_, *task_, config_.eval.sequences, Split::valid, eval_seed);
-    p.eval = e.metrics(info_);
+    EvalResult e;
+    {
+      Timed timed(eval_);
+      e = evaluate(net_, params_, *task_, config_.eval.sequences, Split::valid, eval_seed());
+      p.eval = e.metrics(info_);
+    }
     if (trainer_->policy().kind() == TruncationKind::adaptive) {
       // curve.csv's record of the window chosen (and the decay it was chosen from).
       p.eval["tbptt_k2"] = static_cast<double>(trainer_->policy().current_k2().steps());
       p.eval["tbptt_decay"] = trainer_->policy().decay_estimate();
     }
     if (config_.eval.fidelity) {
+      Timed timed(fidelity_);
       // The gradient of the scheme trained (fidelity.hpp): randomized draws report means and sds.
       const FidelityResult fr = gradient_fidelity(net_, params_, *task_, trainer_->policy(),
                                                   std::min<Index>(config_.train.batch, 16), config_.eval.fidelity_lags,
-                                                  eval_seed);
+                                                  eval_seed());
       p.eval["fidelity_cos"] = fr.cosine;
       p.eval["fidelity_rel_err"] = fr.rel_error;
       if (fr.draws > 1) {
@@ -219,22 +258,26 @@ class RunLoop {
       const bool better = it == best_.end() || (higher_is_better(k) ? v > it->second : v < it->second);
       if (better && std::isfinite(v)) best_[k] = v;
     }
-    if (config_.eval.target && target_update_ < 0 && !config_.eval.target_metric.empty()) {
-      auto it = p.eval.find(config_.eval.target_metric);
-      if (it != p.eval.end()) {
-        const double target = *config_.eval.target;
-        const bool reached = higher_is_better(it->first) ? it->second >= target : it->second <= target;
-        if (reached) {
-          target_update_ = update;
-          target_tokens_ = tokens;
-        }
-      }
-    }
-    eval_seconds_ += wall_now() - t0;
-    p.wall_seconds = wall_now() - wall0;
-    p.cpu_seconds = thread_cpu_now() - cpu0;
     out.curve.push_back(p);
     if (on_point_) on_point_(p);
+  }
+
+  // The context-utilisation curve of the final parameters (context.hpp), as the series
+  // "context_period" and "context_<metric>"; the never-reset value is the final evaluation.
+  void measure_context(RunOutcome& out) {
+    const EvalConfig& ec = config_.eval;
+    const std::vector<Index> periods =
+        ec.reset_periods_auto
+            ? default_reset_periods(longest_heldout_sequence(*task_, Split::valid, ec.sequences))
+            : ec.reset_periods;
+    if (periods.empty()) return;
+    Timed timed(context_);
+    const ContextCurve c = context_utilisation(net_, params_, *task_, ec.sequences, Split::valid, eval_seed(), periods);
+    auto& period = out.series["context_period"];
+    for (size_t i = 0; i < c.periods.size(); ++i) {
+      period.push_back(static_cast<double>(c.periods[i]));
+      for (const auto& [name, value] : c.metrics[i]) out.series["context_" + name].push_back(value);
+    }
   }
 
   const RunConfig& config_;
@@ -246,9 +289,9 @@ class RunLoop {
   ParamBuffer<float> params_;
   std::map<std::string, double> best_;
   std::vector<double> lag_profile_;
-  long long target_update_ = -1, target_tokens_ = -1;
   Index high_evals_ = 0;  // consecutive evaluations above the divergence level
-  double eval_seconds_ = 0;
+  double wall0_ = 0, cpu0_ = 0;
+  Overhead eval_, fidelity_, context_;
 };
 
 }  // namespace

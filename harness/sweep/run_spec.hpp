@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,12 @@ struct RunSpec {
 
 struct ReportConfig {
   std::string metric;        // the metric tables compare (default: the task's score metric)
-  double tolerance = 0.01;   // "within tolerance of full BPTT" (absolute, on the metric)
+  double tolerance = 0.01;   // "within tolerance of full BPTT": absolute, on the metric ...
+  bool tolerance_relative = false;  // ... or (report.tolerance: "2%") a fraction of |baseline|
+  // report.target: an explicit level to reach, on target_metric (empty: `metric`); none: the
+  // setting's baseline's final metric (mean over its seeds) within the tolerance.
+  std::string target_metric;
+  std::optional<double> target;
 };
 
 struct Experiment {

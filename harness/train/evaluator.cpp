@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <vector>
 
 #include "harness/train/tbptt_trainer.hpp"
 
@@ -17,9 +18,13 @@ std::map<std::string, double> EvalResult::metrics(const TaskInfo& info) const {
 
 template <class S>
 EvalResult evaluate(const Network<S>& net, const ParamBuffer<S>& params, const Task& task, Index sequences,
-                    Split split, uint64_t seed) {
+                    Split split, uint64_t seed, Index reset_every) {
   const TaskInfo& info = task.info();
   const EvalPlan plan = task.eval_plan_for(split, sequences);
+  // Steps since each lane's last reset (the task's or an imposed one), counting the stream's
+  // start as a reset: with reset_every = L the state is zeroed before steps s + L, s + 2L, ...
+  // of every sequence starting at s.
+  std::vector<Index> since(static_cast<size_t>(plan.lanes), 0);
   auto stream = task.stream(split, plan.lanes, seed);
   // Blocks of up to kBlock steps; the state is carried from block to block by the tape.
   constexpr Index kBlock = 128;
@@ -32,6 +37,17 @@ EvalResult evaluate(const Network<S>& net, const ParamBuffer<S>& params, const T
   for (Index done = 0; done < plan.steps;) {
     const Index n = std::min(tape.capacity(), plan.steps - done);
     stream->next(n, block);
+    if (reset_every > 0) {
+      for (Index j = 0; j < n * plan.lanes; ++j) {
+        Index& lane_since = since[static_cast<size_t>(j % plan.lanes)];
+        uint8_t& reset = block.reset[static_cast<size_t>(j)];
+        if (reset || lane_since == reset_every) {
+          reset = 1;
+          lane_since = 0;
+        }
+        ++lane_since;
+      }
+    }
     tape.slide(0);
     tape.append(n);
     load_inputs(tape, 0, block);
@@ -70,8 +86,8 @@ EvalResult evaluate(const Network<S>& net, const ParamBuffer<S>& params, const T
 }
 
 template EvalResult evaluate<float>(const Network<float>&, const ParamBuffer<float>&, const Task&, Index, Split,
-                                    uint64_t);
+                                    uint64_t, Index);
 template EvalResult evaluate<double>(const Network<double>&, const ParamBuffer<double>&, const Task&, Index, Split,
-                                     uint64_t);
+                                     uint64_t, Index);
 
 }  // namespace tbptt

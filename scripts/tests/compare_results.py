@@ -17,8 +17,9 @@ import sys
 
 def is_timing(name):
     # The same rule as harness/report/metric_names.cpp (is_timing_metric).
-    return (name in ("cpu_seconds", "wall_seconds", "tokens_per_second", "gflops")
-            or name.endswith("_seconds") or name.endswith("per_second"))
+    return (name in ("cpu_seconds", "wall_seconds", "tokens_per_second", "gflops", "cpu_to_target",
+                     "wall_to_target")
+            or name.endswith("_seconds") or name.endswith("per_second") or name.endswith("_to_target_ratio"))
 
 
 def comparable_metrics(path):

@@ -133,7 +133,7 @@ TEST_CASE("fail-fast stops the sweep and a restart runs what was not run", "[run
   const auto metrics = nlohmann::json::parse(read_file(dir / "runs/run-full-2/metrics.json"));
   CHECK(metrics["status"] == "failed");
   CHECK(metrics["reason"] == "fake failure in run-full-2");
-  CHECK(r.table_md.find("| k1=full (baseline) | 1/2 |") != std::string::npos);
+  CHECK(r.table_md.find("| k1=full (baseline) | 1/2, failed 1/2 |") != std::string::npos);
 
   CountingRunner second;
   const SweepOutcome again = run_sweep(e, quiet(1), std::ref(second));
