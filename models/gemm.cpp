@@ -28,12 +28,19 @@ const char* window_gemm_backend() { return "eigen"; }
 
 namespace {
 
-template <class S>
-void eigen_product(const Matrix<S>& A, ConstView<S> X, View<S> C, bool accumulate) {
-  if (accumulate)
-    C.noalias() += A * X;
-  else
-    C.noalias() = A * X;
+// C (+)= op(A) op(B) with Eigen: the expressions the cells always used, so double results stay
+// as they were.
+template <class S, class MA>
+void eigen_product(const MA& A, Op opA, ConstView<S> B, Op opB, View<S> C, bool accumulate) {
+  if (opA == Op::N && opB == Op::N) {
+    if (accumulate) C.noalias() += A * B; else C.noalias() = A * B;
+  } else if (opA == Op::N) {
+    if (accumulate) C.noalias() += A * B.transpose(); else C.noalias() = A * B.transpose();
+  } else if (opB == Op::N) {
+    if (accumulate) C.noalias() += A.transpose() * B; else C.noalias() = A.transpose() * B;
+  } else {
+    if (accumulate) C.noalias() += A.transpose() * B.transpose(); else C.noalias() = A.transpose() * B.transpose();
+  }
 }
 
 // The length of the block of size `block` that starts at i0, of n in all.
@@ -45,6 +52,54 @@ inline int product_threads(Index m, Index n, Index k) {
   const double flops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   return flops >= 2e6 ? Eigen::nbThreads() : 1;
 }
+
+#if defined(TBPTT_WITH_LIBXSMM)
+// C (m, n) (+)= A (m, k) op(X) tile by tile. A is either packed (lda == 0: the layout of
+// PackedMatrix::packed_) or a plain column-major matrix with leading dimension lda.
+void tiled_product(const float* A, Index lda, Index m, Index k, ConstView<float> X, Op opX, View<float> C,
+                   bool accumulate) {
+  constexpr Index RB = PackedMatrix<float>::kRowBlock, CB = PackedMatrix<float>::kColBlock,
+                  KB = PackedMatrix<float>::kInnerBlock;
+  const Index n = C.cols();
+  if (k == 0) {
+    if (!accumulate) C.setZero();
+    return;
+  }
+  const libxsmm_blasint ldx = static_cast<libxsmm_blasint>(X.outerStride());
+  const libxsmm_blasint ldc = static_cast<libxsmm_blasint>(C.outerStride());
+  const Index row_blocks = (m + RB - 1) / RB, col_blocks = (n + CB - 1) / CB;
+  const int threads = product_threads(m, n, k);
+  for (Index k0 = 0; k0 < k; k0 += KB) {
+    const Index kl = block_len(k, k0, KB);
+    const float beta = (k0 == 0 && !accumulate) ? 0.0f : 1.0f;
+    // One tile per (row block, column block), row blocks fastest: consecutive tiles share the
+    // columns of X in cache.
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
+#endif
+    for (Index tile = 0; tile < row_blocks * col_blocks; ++tile) {
+      const Index i0 = (tile % row_blocks) * RB, j0 = (tile / row_blocks) * CB;
+      const Index ml = block_len(m, i0, RB), nl = block_len(n, j0, CB);
+      const libxsmm_blasint la = static_cast<libxsmm_blasint>(lda == 0 ? ml : lda);
+      const float alpha = 1.0f;
+      const int flags = opX == Op::N ? LIBXSMM_GEMM_FLAG_NONE : LIBXSMM_GEMM_FLAG_TRANS_B;
+      const libxsmm_smmfunction kernel =
+          libxsmm_smmdispatch(static_cast<libxsmm_blasint>(ml), static_cast<libxsmm_blasint>(nl),
+                              static_cast<libxsmm_blasint>(kl), &la, &ldx, &ldc, &alpha, &beta, &flags, nullptr);
+      const float* a = lda == 0 ? A + k0 * m + i0 * kl : A + i0 + k0 * lda;
+      const float* x = X.data() + (opX == Op::N ? k0 + j0 * ldx : j0 + k0 * ldx);
+      float* c = C.data() + i0 + j0 * C.outerStride();
+      if (kernel) {
+        kernel(a, x, c);
+      } else {  // no JIT for this shape (should not happen on x86-64): the same tile with Eigen
+        const ConstView<float> At(a, ml, kl, Eigen::OuterStride<>(la));
+        const ConstView<float> Xt(x, opX == Op::N ? kl : nl, opX == Op::N ? nl : kl, Eigen::OuterStride<>(ldx));
+        eigen_product<float>(At, Op::N, Xt, opX, View<float>(c, ml, nl, Eigen::OuterStride<>(ldc)), beta != 0.0f);
+      }
+    }
+  }
+}
+#endif
 
 }  // namespace
 
@@ -78,62 +133,19 @@ void PackedMatrix<S>::pack(ConstView<S> W, Op op) {
 }
 
 template <class S>
-void PackedMatrix<S>::multiply(ConstView<S> X, View<S> C, bool accumulate) const {
-  TBPTT_CHECK(X.rows() == k_ && C.rows() == m_ && C.cols() == X.cols(),
-              "packed product (" << m_ << "x" << k_ << ") * (" << X.rows() << "x" << X.cols() << ") into ("
-                                 << C.rows() << "x" << C.cols() << ")");
-  const Index n = X.cols();
+void PackedMatrix<S>::multiply(ConstView<S> X, Op opX, View<S> C, bool accumulate) const {
+  const Index xk = opX == Op::N ? X.rows() : X.cols(), n = opX == Op::N ? X.cols() : X.rows();
+  TBPTT_CHECK(xk == k_ && C.rows() == m_ && C.cols() == n,
+              "packed product (" << m_ << "x" << k_ << ") * (" << xk << "x" << n << ") into (" << C.rows() << "x"
+                                 << C.cols() << ")");
   if (n == 0 || m_ == 0) return;
 #if defined(TBPTT_WITH_LIBXSMM)
   if constexpr (std::is_same_v<S, float>) {
-    if (k_ == 0) {
-      if (!accumulate) C.setZero();
-      return;
-    }
-    const libxsmm_blasint ldx = static_cast<libxsmm_blasint>(X.outerStride());
-    const libxsmm_blasint ldc = static_cast<libxsmm_blasint>(C.outerStride());
-    const Index row_blocks = (m_ + kRowBlock - 1) / kRowBlock;
-    const Index col_blocks = (n + kColBlock - 1) / kColBlock;
-    const int threads = product_threads(m_, n, k_);
-    const S* base = packed_.data();
-    for (Index k0 = 0; k0 < k_; k0 += kInnerBlock) {
-      const Index kl = block_len(k_, k0, kInnerBlock);
-      const float beta = (k0 == 0 && !accumulate) ? 0.0f : 1.0f;
-      const S* slice = base + k0 * m_;  // the row blocks of this inner block
-      // One tile per (row block, column block); row-major over tiles so that a thread's tiles
-      // share the X columns in cache.
-#if defined(_OPENMP)
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-#endif
-      for (Index tile = 0; tile < row_blocks * col_blocks; ++tile) {
-        const Index i0 = (tile % row_blocks) * kRowBlock, j0 = (tile / row_blocks) * kColBlock;
-        const Index ml = block_len(m_, i0, kRowBlock), nl = block_len(n, j0, kColBlock);
-        const libxsmm_blasint lda = static_cast<libxsmm_blasint>(ml);
-        const float alpha = 1.0f;
-        const int flags = LIBXSMM_GEMM_FLAG_NONE;
-        const libxsmm_smmfunction kernel =
-            libxsmm_smmdispatch(static_cast<libxsmm_blasint>(ml), static_cast<libxsmm_blasint>(nl),
-                                static_cast<libxsmm_blasint>(kl), &lda, &ldx, &ldc, &alpha, &beta, &flags, nullptr);
-        const S* a = slice + i0 * kl;
-        const S* x = X.data() + k0 + j0 * X.outerStride();
-        S* c = C.data() + i0 + j0 * C.outerStride();
-        if (kernel) {
-          kernel(a, x, c);
-        } else {  // no JIT for this shape (should not happen on x86-64): the same tile with Eigen
-          const ConstView<S> At(a, ml, kl, Eigen::OuterStride<>(ml));
-          const ConstView<S> Xt(x, kl, nl, Eigen::OuterStride<>(ldx));
-          View<S> Ct(c, ml, nl, Eigen::OuterStride<>(ldc));
-          if (beta == 0.0f)
-            Ct.noalias() = At * Xt;
-          else
-            Ct.noalias() += At * Xt;
-        }
-      }
-    }
+    tiled_product(packed_.data(), 0, m_, k_, X, opX, C, accumulate);
     return;
   }
 #endif
-  eigen_product(packed_, X, C, accumulate);
+  eigen_product<S>(packed_, Op::N, X, opX, C, accumulate);
 }
 
 template <class S>
@@ -149,33 +161,22 @@ void Gemm<S>::operator()(ConstView<S> A, Op opA, ConstView<S> B, Op opB, View<S>
       if (!accumulate) C.setZero();
       return;
     }
+    // A few column blocks read A only a few times: the kernels then read it in place (lda = its
+    // outer stride) rather than pay for a packed copy (measured on dWx, n = I = 64 columns).
+    if (opA == Op::N && n <= 2 * PackedMatrix<S>::kColBlock) {
+      tiled_product(A.data(), A.outerStride(), m, k, B, opB, C, accumulate);
+      return;
+    }
     constexpr Index KB = PackedMatrix<S>::kInnerBlock;
     for (Index k0 = 0; k0 < k; k0 += KB) {
       const Index kl = std::min(KB, k - k0);
-      const bool acc = accumulate || k0 > 0;
       a_.pack(opA == Op::N ? sub(A, 0, m, k0, kl) : sub(A, k0, kl, 0, m), opA);
-      if (opB == Op::N) {
-        a_.multiply(sub(B, k0, kl, 0, n), C, acc);
-      } else {
-        ensure_size(bt_, KB, n);
-        View<S> bt(bt_.data(), kl, n, Eigen::OuterStride<>(KB));
-        bt = sub(B, 0, n, k0, kl).transpose();
-        a_.multiply(cview(bt), C, acc);
-      }
+      a_.multiply(opB == Op::N ? sub(B, k0, kl, 0, n) : sub(B, 0, n, k0, kl), opB, C, accumulate || k0 > 0);
     }
     return;
   }
 #endif
-  // Eigen: the expressions the cells always used, so double results stay as they were.
-  if (opA == Op::N && opB == Op::N) {
-    if (accumulate) C.noalias() += A * B; else C.noalias() = A * B;
-  } else if (opA == Op::N) {
-    if (accumulate) C.noalias() += A * B.transpose(); else C.noalias() = A * B.transpose();
-  } else if (opB == Op::N) {
-    if (accumulate) C.noalias() += A.transpose() * B; else C.noalias() = A.transpose() * B;
-  } else {
-    if (accumulate) C.noalias() += A.transpose() * B.transpose(); else C.noalias() = A.transpose() * B.transpose();
-  }
+  eigen_product<S>(A, opA, B, opB, C, accumulate);
 }
 
 template class PackedMatrix<float>;

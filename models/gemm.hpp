@@ -33,15 +33,17 @@ template <class S>
 class PackedMatrix {
  public:
   static constexpr Index kRowBlock = 64;     // rows of one packed block: 4 AVX-512 vectors of float
-  static constexpr Index kColBlock = 32;     // columns of C per kernel call (= a typical batch)
+  static constexpr Index kColBlock = 64;     // columns of C per kernel call (measured: 64 beats 32 and 128)
   static constexpr Index kInnerBlock = 1024; // inner dimension per kernel call
 
   // Copies op(W) into the packed layout (grows the buffer only if needed).
   void pack(ConstView<S> W, Op op);
   Index rows() const { return m_; }
   Index cols() const { return k_; }
-  // C (m, n) = op(W) X, or += when accumulate; X is (k, n). Overwrites or accumulates into C only.
-  void multiply(ConstView<S> X, View<S> C, bool accumulate) const;
+  // C (m, n) = op(W) op(X), or += when accumulate; op(X) is (k, n). Overwrites or accumulates
+  // into C only. libxsmm reads a transposed X in place (its TRANS_B kernels).
+  void multiply(ConstView<S> X, View<S> C, bool accumulate) const { multiply(X, Op::N, C, accumulate); }
+  void multiply(ConstView<S> X, Op opX, View<S> C, bool accumulate) const;
 
  private:
   Index m_ = 0, k_ = 0;
@@ -50,10 +52,9 @@ class PackedMatrix {
   Matrix<S> packed_;
 };
 
-// A general product with its own packing buffers, kept by whoever calls it in a loop. With
-// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A)
-// and, for op(B) = B^T, copying that slice of B^T: the buffers stay at most
-// (m, kInnerBlock) and (kInnerBlock, n) whatever k (a long window's weight gradient).
+// A general product with its own packing buffer, kept by whoever calls it in a loop. With
+// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A):
+// the buffer stays at most (m, kInnerBlock) whatever k (a long window's weight gradient).
 template <class S>
 class Gemm {
  public:
@@ -62,7 +63,6 @@ class Gemm {
 
  private:
   PackedMatrix<S> a_;
-  Matrix<S> bt_;  // (kInnerBlock, n): one slice of op(B) = B^T, contiguous
 };
 
 }  // namespace tbptt
