@@ -23,6 +23,7 @@
 #include "harness/run/speed.hpp"
 #include "harness/run/sweep_runner.hpp"
 #include "harness/train/trace.hpp"
+#include "models/cell_registry.hpp"
 
 namespace tbptt {
 namespace {
@@ -162,11 +163,11 @@ int command_trace(const TraceArgs& args) {
 
 // Names on the command line; the SpeedSpec fields are set from them after parsing.
 struct SpeedNames {
-  std::string cell = "lstm", optimizer = "sgd";
+  std::string optimizer = "sgd";
 };
 
 void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
-  cmd.add_option("--cell", names.cell, "Recurrent cell")->check(CLI::IsMember({"rnn", "lstm", "gru"}))
+  cmd.add_option("--cell", s.cell, "Recurrent cell")->check(CLI::IsMember(cell_names()))
       ->capture_default_str();
   cmd.add_option("--hidden", s.hidden, "Hidden units")->check(CLI::PositiveNumber)->capture_default_str();
   cmd.add_option("--batch", s.batch, "Lanes")->check(CLI::PositiveNumber)->capture_default_str();
@@ -185,11 +186,8 @@ void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
 }
 
 int command_speed(SpeedSpec spec, const SpeedNames& names) {
-  const std::map<std::string, CellKind> cells = {
-      {"rnn", CellKind::rnn}, {"lstm", CellKind::lstm}, {"gru", CellKind::gru}};
   const std::map<std::string, OptimizerKind> optimizers = {
       {"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"rmsprop", OptimizerKind::rmsprop}};
-  spec.cell = cells.at(names.cell);  // IsMember checked the names
   spec.optimizer = optimizers.at(names.optimizer);
   std::cout << measure_speed(spec).dump(2) << "\n";
   return kExitOk;

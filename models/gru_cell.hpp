@@ -4,6 +4,9 @@
 // State: h (H rows). Cache: r, z, n and hn = Wh_n h + bhn (4H rows).
 // N.B. b_n sits outside the reset gate and bhn inside it, so they receive different gradients;
 // bhn still gets gradient at a reset step (hn = bhn there), Wh does not.
+// Gate gradients dA: [d a_r, d a_z, d hn, d a_n] (4H rows): the first three are the gradients of
+// Wh's rows r, z, n (one contiguous block for the recurrent products), rows r, z and the last are
+// Wx's.
 #pragma once
 
 #include "models/cell.hpp"
@@ -13,12 +16,24 @@ namespace tbptt {
 template <class S>
 class GruCell final : public Cell<S> {
  public:
-  GruCell(Index input, Index hidden) : Cell<S>(CellKind::gru, input, hidden) {}
-  void forward(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> states, View<S> cache,
-               const uint8_t* reset, Index T, Index B) const override;
-  void backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, ConstView<S> states,
-                ConstView<S> cache, const uint8_t* reset, ConstView<S> dh, View<S> dstate, View<S>* dx,
-                Index T, Index B) const override;
+  //                                       gates state cache gradient step
+  static constexpr CellShape kShape = {3, 1, 4, 4, 3};
+  GruCell(Index input, Index hidden) : Cell<S>(kShape, input, hidden) {}
+  // Cell's tensors, then prefix.bhn (H); bhn is drawn as a bias, after b.
+  void add_params(ParamLayout& layout, const std::string& prefix) override;
+  void init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const override;
+
+ protected:
+  void project_window(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> out, View<S> cache) const override;
+  void forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S> cache,
+                    CellWorkspace<S>& ws) const override;
+  void backward_step(const ParamBuffer<S>& p, ConstView<S> prev, ConstView<S> next, ConstView<S> cache,
+                     ConstView<S> dh, View<S> dstate, View<S> dA, CellWorkspace<S>& ws) const override;
+  void fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, View<S> dA,
+                  ConstView<S> entering, ConstView<S> cache, const uint8_t* reset, View<S>* dx) const override;
+
+ private:
+  Index ibhn_ = -1;
 };
 
 }  // namespace tbptt

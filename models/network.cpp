@@ -29,17 +29,16 @@ void Network<S>::init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const {
 }
 
 // FLOPs (2 per multiply-add) of the matrix products, per token (one lane, one step); the gate
-// arithmetic is O(G) per token and left out. Forward: Wh h (2GH) and Wx x (2GI, none for token
-// inputs, which are gathers). Backward: dWh and dh (4GH), dWx (2GI) and, above layer 0, dx (2GI).
+// arithmetic is O(G) per token and left out. Per layer, from the cell (Cell::recurrent_macs,
+// input_macs): forward, the recurrent product (2 R) and the input product (2 X, none for token
+// inputs, which are gathers); backward, dWh and dh (4 R), dWx (2 X) and, above layer 0, dx (2 X).
 // Head: 2OH forward, 4OH backward.
 template <class S>
 double Network<S>::forward_flops_per_token() const {
   double f = 2.0 * static_cast<double>(spec_.output * spec_.hidden);
   for (Index l = 0; l < layers(); ++l) {
-    const auto& c = cell(l);
-    const double G = static_cast<double>(c.gate_rows());
     const bool gather = l == 0 && spec_.input_kind == InputKind::tokens;
-    f += 2.0 * G * static_cast<double>(c.hidden_size()) + (gather ? 0.0 : 2.0 * G * static_cast<double>(c.input_size()));
+    f += 2.0 * cell(l).recurrent_macs() + (gather ? 0.0 : 2.0 * cell(l).input_macs());
   }
   return f;
 }
@@ -48,10 +47,8 @@ template <class S>
 double Network<S>::train_flops_per_token() const {
   double f = 6.0 * static_cast<double>(spec_.output * spec_.hidden);
   for (Index l = 0; l < layers(); ++l) {
-    const auto& c = cell(l);
-    const double G = static_cast<double>(c.gate_rows());
-    const double rec = 2.0 * G * static_cast<double>(c.hidden_size());
-    const double in = (l == 0 && spec_.input_kind == InputKind::tokens) ? 0.0 : 2.0 * G * static_cast<double>(c.input_size());
+    const double rec = 2.0 * cell(l).recurrent_macs();
+    const double in = (l == 0 && spec_.input_kind == InputKind::tokens) ? 0.0 : 2.0 * cell(l).input_macs();
     f += 3.0 * rec + (l == 0 ? 2.0 : 3.0) * in;
   }
   return f;

@@ -1,11 +1,15 @@
 // A stack of recurrent layers and an output head (layer l+1 reads layer l's h), with one flat
-// parameter layout: l0.Wx, l0.Wh, l0.b[, l0.bhn], l1.*, ..., out.W, out.b.
+// parameter layout: l0.* (the cell's tensors, e.g. l0.Wx, l0.Wh, l0.b), l1.*, ..., out.W, out.b.
+// A Network is immutable once built (set_backward_columns aside): a const Network may be shared
+// by threads, each with its own Tape.
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/cell.hpp"
+#include "models/cell_registry.hpp"
 #include "models/head.hpp"
 #include "models/params.hpp"
 
@@ -15,7 +19,7 @@ enum class InputKind { dense, tokens };
 const char* to_string(InputKind);
 
 struct ModelSpec {
-  CellKind cell = CellKind::lstm;
+  std::string cell = "lstm";  // a name in cell_types()
   InputKind input_kind = InputKind::dense;
   HeadKind head = HeadKind::softmax_xent;
   Index input = 1;   // dense width, or vocabulary size for tokens

@@ -1,5 +1,5 @@
-// The tanh RNN (Elman 1990): h' = tanh(Wx x + b + Wh h). No cache: tanh' = 1 - h'^2 comes from
-// the stored output.
+// The tanh RNN (Elman 1990): h' = tanh(Wx x + b + Wh h). State h (H rows), no cache: tanh' =
+// 1 - h'^2 comes from the stored output. Gate gradients dA = da (H rows).
 #pragma once
 
 #include "models/cell.hpp"
@@ -9,12 +9,16 @@ namespace tbptt {
 template <class S>
 class RnnCell final : public Cell<S> {
  public:
-  RnnCell(Index input, Index hidden) : Cell<S>(CellKind::rnn, input, hidden) {}
-  void forward(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> states, View<S> cache,
-               const uint8_t* reset, Index T, Index B) const override;
-  void backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerInput<S>& x, ConstView<S> states,
-                ConstView<S> cache, const uint8_t* reset, ConstView<S> dh, View<S> dstate, View<S>* dx,
-                Index T, Index B) const override;
+  //                                       gates state cache gradient step
+  static constexpr CellShape kShape = {1, 1, 0, 1, 1};
+  RnnCell(Index input, Index hidden) : Cell<S>(kShape, input, hidden) {}
+
+ protected:
+  void project_window(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> out, View<S> cache) const override;
+  void forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S> cache,
+                    CellWorkspace<S>& ws) const override;
+  void backward_step(const ParamBuffer<S>& p, ConstView<S> prev, ConstView<S> next, ConstView<S> cache,
+                     ConstView<S> dh, View<S> dstate, View<S> dA, CellWorkspace<S>& ws) const override;
 };
 
 }  // namespace tbptt

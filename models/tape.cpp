@@ -22,6 +22,8 @@ Tape<S>::Tape(const Network<S>& net, Index capacity, Index lanes) : net_(&net), 
     tokens_.assign(static_cast<size_t>(capacity * lanes), 0);
   reset_.assign(static_cast<size_t>(capacity * lanes), 0);
   dstate_.resize(static_cast<size_t>(net.layers()));
+  work_.resize(static_cast<size_t>(net.layers()));
+  for (Index l = 0; l < net.layers(); ++l) net.cell(l).reserve(work_[static_cast<size_t>(l)], capacity, lanes);
 }
 
 template <class S>
@@ -127,7 +129,7 @@ void Tape<S>::forward(const ParamBuffer<S>& p, Index t0, Index n) {
     auto& st = states_[static_cast<size_t>(l)];
     auto& ca = caches_[static_cast<size_t>(l)];
     net_->cell(l).forward(p, layer_input(l, t0, n), view(st, 0, st.rows(), t0 * B, (n + 1) * B),
-                          view(ca, 0, ca.rows(), t0 * B, n * B), reset(t0), n, B);
+                          view(ca, 0, ca.rows(), t0 * B, n * B), reset(t0), n, B, work_[static_cast<size_t>(l)]);
   }
 }
 
@@ -171,11 +173,13 @@ void Tape<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, Index t0, Ind
       Matrix<S>& out = *buffers[l % 2];
       ensure_size(out, H, n * B);
       View<S> dx_below = view(out, 0, H, 0, n * B);
-      cell.backward(p, g, layer_input(l, t0, n), states, cache, reset(t0), dh, dsv, &dx_below, n, B);
+      dx_below.setZero();  // the cell accumulates into it
+      cell.backward(p, g, layer_input(l, t0, n), states, cache, reset(t0), dh, dsv, &dx_below, n, B, work_[li]);
       dh_data = out.data();
       dh_ld = out.rows();
     } else {
-      cell.backward(p, g, layer_input(l, t0, n), states, cache, reset(t0), dh, dsv, dx, n, B);
+      if (dx && dense_.size() > 0) dx->setZero();
+      cell.backward(p, g, layer_input(l, t0, n), states, cache, reset(t0), dh, dsv, dx, n, B, work_[li]);
     }
   }
   if (dstate_entering) *dstate_entering = dstate_;

@@ -59,7 +59,8 @@ class Tape {
   //   dstate_end: per layer (state_rows, B), the gradient arriving after step t0+n-1, or empty
   //               for zero. Gradients accumulate into g. On return, dstate_entering (if non-null)
   //               holds per layer the gradient w.r.t. the state entering step t0.
-  //   dx (I, n*B) if non-null receives the gradient w.r.t. dense inputs.
+  //   dx (I, n*B) if non-null is overwritten with the gradient w.r.t. dense inputs (the cells
+  //               accumulate into it, after Tape zeroes it).
   void backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, Index t0, Index n, ConstView<S> dh_top,
                 const std::vector<Matrix<S>>* dstate_end = nullptr,
                 std::vector<Matrix<S>>* dstate_entering = nullptr, View<S>* dx = nullptr);
@@ -81,6 +82,7 @@ class Tape {
   // Backward scratch: the gradient w.r.t. h of the layer being processed and of the one below.
   Matrix<S> dh_a_, dh_b_;
   std::vector<Matrix<S>> dstate_;
+  std::vector<CellWorkspace<S>> work_;  // per layer, sized for the capacity at construction
 };
 
 }  // namespace tbptt

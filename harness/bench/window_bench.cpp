@@ -4,8 +4,9 @@
 //   BM_Forward/<cell>/<hidden>/<batch>          Tape::forward + Head::loss (no gradients)
 //   BM_ForwardBackward/<cell>/<hidden>/<batch>  the same + Head gradients + Tape::backward
 //
-// for cell in {rnn, lstm, gru}, hidden in {64, 128, 256, 512, 1024}, batch in {1, 32, 128}. The
-// dense input width is fixed at 64 (not = hidden), as for a task with a small observation.
+// for every cell of models/cell_registry.hpp, hidden in {64, 128, 256, 512, 1024}, batch in
+// {1, 32, 128}. The dense input width is fixed at 64 (not = hidden), as for a task with a small
+// observation.
 // Counters: items_per_second = time-steps x lanes per second; GFLOP (shown as a rate, GFLOP/s) from
 // Network::forward_flops_per_token() / train_flops_per_token() (matrix products only).
 // Setup (network, init, tape, random inputs and targets, a warm-up pass that sizes the scratch
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "models/cell_registry.hpp"
 #include "models/init.hpp"
 #include "models/network.hpp"
 #include "models/rng.hpp"
@@ -29,7 +31,7 @@ constexpr Index kSteps = 32;
 constexpr Index kInput = 64;
 constexpr Index kOutput = 64;
 
-void bm_window(benchmark::State& state, CellKind cell, bool with_backward) {
+void bm_window(benchmark::State& state, const std::string& cell, bool with_backward) {
   Eigen::setNbThreads(1);
   const Index H = state.range(0), B = state.range(1), n = kSteps * B;
 
@@ -86,9 +88,9 @@ void bm_window(benchmark::State& state, CellKind cell, bool with_backward) {
 }
 
 const bool registered = [] {
-  for (CellKind cell : {CellKind::rnn, CellKind::lstm, CellKind::gru}) {
+  for (const std::string& cell : cell_names()) {
     for (bool with_backward : {false, true}) {
-      const std::string name = std::string(with_backward ? "BM_ForwardBackward/" : "BM_Forward/") + to_string(cell);
+      const std::string name = std::string(with_backward ? "BM_ForwardBackward/" : "BM_Forward/") + cell;
       benchmark::RegisterBenchmark(name.c_str(), [cell, with_backward](benchmark::State& state) {
         bm_window(state, cell, with_backward);
       })

@@ -1,10 +1,12 @@
 // Refusing settings that cannot fit in memory, before anything is allocated.
 //
-// Estimate (float32 runs): the activation ring holds max(k1, k2) steps (the task's longest
-// episode for `full`) of B lanes, per layer about 7 values per hidden unit (LSTM: h, c and the
-// four gates, plus the incoming gradient), plus dense inputs; the parameters are held 4 times
-// (weights, gradients, two optimizer moments):
-//   bytes = 4 * batch * window * (layers * 7 * hidden + dense input width) + 16 * parameters
+// Estimate (float32 runs): the tape holds max(k1, k2) steps (the task's longest episode for
+// `full`) of B lanes: per layer the cell's state and cache rows (models/cell_registry.hpp; LSTM:
+// h, c and the four gates = 6H), plus two gradient buffers of H rows for the whole stack, plus
+// dense inputs; the parameters (counted by the cells' own add_params) are held 4 times (weights,
+// gradients, two optimizer moments):
+//   bytes = 4 * batch * window * (layers * (state + cache) + 2 hidden + dense input width)
+//           + 16 * parameters
 // The limit is half of the physical memory (sysconf), so that parallel runs and the OS have room.
 #pragma once
 

@@ -67,7 +67,7 @@ struct TrainConfig {
 };
 
 struct ModelConfig {
-  CellKind cell = CellKind::lstm;
+  std::string cell = "lstm";  // a name in cell_types() (models/cell_registry.hpp)
   Index hidden = 64;
   Index layers = 1;
   InitSpec init;

@@ -6,12 +6,12 @@
 #include "harness/config/suggest.hpp"
 #include "harness/config/yaml_reader.hpp"
 #include "harness/sweep/run_spec.hpp"
+#include "models/cell_registry.hpp"
 
 namespace tbptt {
 namespace {
 
 // Enum names in declaration order (the enum's value is the index).
-const std::vector<std::string> kCells = {"rnn", "lstm", "gru"};
 const std::vector<std::string> kSchemes = {"uniform", "xavier"};
 const std::vector<std::string> kOptimizers = {"sgd", "adam", "rmsprop"};
 const std::vector<std::string> kSchedules = {"constant", "step", "cosine", "plateau"};
@@ -80,9 +80,9 @@ std::vector<Field> make_fields() {
   f.push_back(field("task.kind", VT::choice,
                     "task kind (see `tbptt list`); the other task keys are that kind's parameters"));
 
-  f.push_back(bind(choice("model.cell", kCells, "recurrent cell"),
-                   [](RunConfig& c, const Value& v) { c.model.cell = as_enum<CellKind>(v, kCells); },
-                   [](const RunConfig& c) { return enum_value(c.model.cell, kCells); }));
+  f.push_back(bind(choice("model.cell", cell_names(), "recurrent cell (see `tbptt list`)"),
+                   [](RunConfig& c, const Value& v) { c.model.cell = as_text(v); },
+                   [](const RunConfig& c) { return Value(c.model.cell); }));
   f.push_back(bind(ranged(field("model.hidden", VT::integer, "hidden units per layer"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.model.hidden = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.model.hidden)); }));

@@ -57,7 +57,7 @@ nlohmann::json run_speed(const SpeedSpec& s) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return {
-      {"cell", to_string(s.cell)}, {"hidden", s.hidden}, {"batch", s.batch}, {"input", s.input},
+      {"cell", s.cell}, {"hidden", s.hidden}, {"batch", s.batch}, {"input", s.input},
       {"output", s.output}, {"layers", s.layers}, {"k1", s.k1}, {"k2", s.k2}, {"updates", s.updates},
       {"precision", sizeof(S) == sizeof(double) ? "double" : "float"},
       {"tokens", tokens}, {"seconds", wall}, {"cpu_seconds", cpu},

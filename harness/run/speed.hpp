@@ -10,7 +10,7 @@
 namespace tbptt {
 
 struct SpeedSpec {
-  CellKind cell = CellKind::lstm;
+  std::string cell = "lstm";
   Index hidden = 256, batch = 32, input = 64, output = 64, layers = 1;
   Index k1 = 32, k2 = 32;
   long long updates = 50, warmup = 5;

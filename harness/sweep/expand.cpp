@@ -11,6 +11,7 @@
 #include "harness/config/yaml_reader.hpp"
 #include "harness/sweep/run_id.hpp"
 #include "harness/sweep/where_expr.hpp"
+#include "models/cell_registry.hpp"
 #include "models/rng.hpp"
 
 namespace tbptt {
@@ -130,7 +131,7 @@ double run_cost(const RunConfig& c) {
   const double k2 = c.train.tbptt.k2 == 0 ? episode : static_cast<double>(c.train.tbptt.k2);
   const double tokens = c.train.tokens > 0 ? static_cast<double>(c.train.tokens)
                                            : static_cast<double>(c.train.updates) * static_cast<double>(c.train.batch) * k1;
-  const double gates = c.model.cell == CellKind::rnn ? 1 : c.model.cell == CellKind::gru ? 3 : 4;
+  const double gates = static_cast<double>(cell_type(c.model.cell).shape.gates);
   const double h = static_cast<double>(c.model.hidden);
   return tokens * h * h * static_cast<double>(c.model.layers) * gates * (1.0 + 2.0 * k2 / k1);
 }

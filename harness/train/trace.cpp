@@ -73,7 +73,7 @@ json trace_json(const RunConfig& config, long long updates) {
       {"format", "tbptt-trace/1"},
       {"precision", sizeof(S) == sizeof(double) ? "double" : "float"},
       {"model",
-       {{"cell", to_string(spec.cell)}, {"layers", spec.layers}, {"input", spec.input}, {"hidden", spec.hidden},
+       {{"cell", spec.cell}, {"layers", spec.layers}, {"input", spec.input}, {"hidden", spec.hidden},
         {"output", spec.output}, {"input_kind", to_string(spec.input_kind)}, {"head", to_string(spec.head)}}},
       {"tbptt",
        {{"k1", optional_k(tc.tbptt.k1)}, {"k2", optional_k(tc.tbptt.k2)}, {"recompute", tc.tbptt.recompute},

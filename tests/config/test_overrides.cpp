@@ -57,7 +57,7 @@ TEST_CASE("base: starts from another file; the derived file wins and null remove
   REQUIRE(e.runs.size() == 6);
   for (const auto& r : e.runs) {
     CHECK(r.config.model.hidden == 16);
-    CHECK(r.config.model.cell == CellKind::lstm);      // from the base
+    CHECK(r.config.model.cell == "lstm");      // from the base
     CHECK(r.config.train.clip.threshold == 1.0);       // the base's value, no longer swept
     CHECK(r.config.seed == 7);
   }

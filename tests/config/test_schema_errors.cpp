@@ -137,9 +137,9 @@ TEST_CASE("settings that cannot fit in memory are refused before anything runs",
   set_memory_limit(1024ull * 1024 * 1024);  // 1 GiB, whatever the machine
   const std::string err = load_error(f);
   set_memory_limit(0);
-  // copy with delay 100, length 10: episodes of 120 steps; 4 * 256 * 120 * 4 * 7 * 1024 bytes (3.28 GiB)
-  // + 16 bytes x 29.4 M parameters (0.44 GiB).
-  CHECK(err == f + ":5:10: error: train.tbptt: needs about 3.7 GiB of memory (batch 256 x window 120 steps x 4 layers "
+  // copy with delay 100, length 10: episodes of 120 steps; 4 * 256 * 120 * (4 layers * 6 (LSTM state
+  // and cache rows) + 2) * 1024 bytes (3.05 GiB) + 16 bytes x 29.4 M parameters (0.44 GiB).
+  CHECK(err == f + ":5:10: error: train.tbptt: needs about 3.5 GiB of memory (batch 256 x window 120 steps x 4 layers "
                    "x hidden 1024), more than the limit of 1.0 GiB (half of the physical memory); reduce train.batch, "
                    "model.hidden, model.layers or max(k1, k2) (in the baseline run k1=full k2=full)");
   // The same file fits with a smaller batch.

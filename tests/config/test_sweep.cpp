@@ -104,7 +104,7 @@ TEST_CASE("a list of maps sweeps paired settings", "[config][sweep]") {
   CHECK(e.runs[9].setting == "k1=full k2=full recompute=true hidden=16");
   CHECK(e.runs[3].baseline_setting == "k1=full k2=full recompute=false hidden=16");
   CHECK(e.runs[4].baseline_setting == "k1=full k2=full recompute=true hidden=8");
-  CHECK(e.runs[0].config.model.cell == CellKind::gru);
+  CHECK(e.runs[0].config.model.cell == "gru");
 }
 
 TEST_CASE("a custom baseline and seeds as an axis", "[config][sweep]") {

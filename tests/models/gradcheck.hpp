@@ -34,7 +34,7 @@ inline constexpr double kGradTolerance = 1e-6;
 inline constexpr double kFdStep = 1e-5;
 
 struct ProblemSpec {
-  CellKind cell = CellKind::lstm;
+  std::string cell = "lstm";
   Index layers = 1;
   HeadKind head = HeadKind::softmax_xent;
   InputKind input = InputKind::dense;
@@ -47,7 +47,7 @@ struct ProblemSpec {
 
 inline std::string describe(const ProblemSpec& s) {
   std::ostringstream o;
-  o << to_string(s.cell) << ", " << s.layers << " layer(s), " << to_string(s.head) << ", "
+  o << s.cell << ", " << s.layers << " layer(s), " << to_string(s.head) << ", "
     << to_string(s.input) << " input, " << s.resets.size() << " reset(s), " << s.masked.size()
     << " masked, I=" << s.I << " H=" << s.H << " O=" << s.O << " B=" << s.B << " T=" << s.T;
   return o.str();

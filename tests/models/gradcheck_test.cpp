@@ -18,7 +18,7 @@ ProblemSpec with_resets(ProblemSpec s) {
 
 TEST_CASE("full-window gradients of every cell match central differences", "[gradcheck]") {
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.layers = GENERATE(1, 2);
   s.head = GENERATE(HeadKind::softmax_xent, HeadKind::mse);
   s.input = GENERATE(InputKind::dense, InputKind::tokens);
@@ -30,7 +30,7 @@ TEST_CASE("full-window gradients of every cell match central differences", "[gra
 TEST_CASE("gradients with non-square shapes match central differences", "[gradcheck]") {
   // I, H, O, B all different, so that a transposed or mis-strided block cannot pass by accident.
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.input = GENERATE(InputKind::dense, InputKind::tokens);
   s.layers = 2;
   s.I = 5;
@@ -48,7 +48,7 @@ TEST_CASE("a sub-window backward matches central differences of the truncated lo
   // Backward over stored steps [2, 5) with the state entering step 2 held constant: the loss of
   // that window is recomputed by Tape::forward from the stored block 2.
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.layers = GENERATE(1, 2);
   s.head = GENERATE(HeadKind::softmax_xent, HeadKind::mse);
   s.input = GENERATE(InputKind::dense, InputKind::tokens);
@@ -63,7 +63,7 @@ TEST_CASE("a sub-window backward matches central differences of the truncated lo
 
 TEST_CASE("a lane that resets at the first step gets no entering-state gradient", "[gradcheck]") {
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.layers = 2;
   s.resets = {{0, 1}};
   GradProblem prob(s);
@@ -78,7 +78,7 @@ TEST_CASE("a lane that resets at the first step gets no entering-state gradient"
 
 TEST_CASE("tape backward accumulates parameter gradients and overwrites dx", "[gradcheck]") {
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.layers = 2;
   GradProblem prob(s);
   prob.analytic(0);  // runs the window forward
@@ -109,7 +109,7 @@ TEST_CASE("windows longer than one backward block match central differences", "[
   // backward_columns / B steps; with 6 columns and B = 3 a block is 2 steps, so T = 7 takes four
   // blocks ([5, 7), [3, 5), [1, 3), [0, 1)), with resets inside a block and on a block boundary.
   ProblemSpec s;
-  s.cell = GENERATE(CellKind::rnn, CellKind::lstm, CellKind::gru);
+  s.cell = GENERATE(from_range(cell_names()));
   s.input = GENERATE(InputKind::dense, InputKind::tokens);
   s.head = GENERATE(HeadKind::softmax_xent, HeadKind::mse);
   s.layers = 2;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "harness/tasks/task.hpp"
@@ -19,7 +21,7 @@ inline VectorXd sigm(const VectorXd& a) { return (1.0 / (1.0 + (-a.array()).exp(
 // One layer, one lane, one step.
 struct Rec {
   VectorXd x, h_prev, c_prev;  // input and the entering state (after a reset)
-  VectorXd gates, hn;          // lstm: i f g o; gru: r z n and hn = Wh_n h + bhn
+  VectorXd gates, hn;          // lstm: i f g o; gru: r z n and hn = Wh_n h + bhn; mgu: f n and hn = f*h
   VectorXd h, c;
 };
 
@@ -41,7 +43,7 @@ class NaiveTbptt {
     for (Index l = 0; l < m_.layers; ++l) {
       const std::string n = "l" + std::to_string(l);
       LayerW w{p[n + ".Wx"], p[n + ".Wh"], p[n + ".b"], VectorXd()};
-      if (m_.cell == CellKind::gru) w.bhn = p[n + ".bhn"];
+      if (m_.cell == "gru") w.bhn = p[n + ".bhn"];
       w_.push_back(w);
     }
     Wout_ = p["out.W"];
@@ -56,7 +58,7 @@ class NaiveTbptt {
       g[n + ".Wx"] = gw_[static_cast<size_t>(l)].Wx;
       g[n + ".Wh"] = gw_[static_cast<size_t>(l)].Wh;
       g[n + ".b"] = gw_[static_cast<size_t>(l)].b;
-      if (m_.cell == CellKind::gru) g[n + ".bhn"] = gw_[static_cast<size_t>(l)].bhn;
+      if (m_.cell == "gru") g[n + ".bhn"] = gw_[static_cast<size_t>(l)].bhn;
     }
     g["out.W"] = gWout_;
     g["out.b"] = gbout_;
@@ -176,17 +178,17 @@ class NaiveTbptt {
         r.x = x;
         r.h_prev = d.reset[static_cast<size_t>(b)] ? VectorXd::Zero(H) : carried_h_[k];
         r.c_prev = d.reset[static_cast<size_t>(b)] ? VectorXd::Zero(H) : carried_c_[k];
-        if (m_.cell == CellKind::rnn) {
+        if (m_.cell == "rnn") {
           r.h = (w.Wx * x + w.b + w.Wh * r.h_prev).array().tanh().matrix();
           r.c = VectorXd::Zero(H);
-        } else if (m_.cell == CellKind::lstm) {
+        } else if (m_.cell == "lstm") {
           const VectorXd a = w.Wx * x + w.b + w.Wh * r.h_prev;
           r.gates.resize(4 * H);
           r.gates << sigm(a.segment(0, H)), sigm(a.segment(H, H)), a.segment(2 * H, H).array().tanh().matrix(),
               sigm(a.segment(3 * H, H));
           r.c = r.gates.segment(H, H).cwiseProduct(r.c_prev) + r.gates.segment(0, H).cwiseProduct(r.gates.segment(2 * H, H));
           r.h = r.gates.segment(3 * H, H).cwiseProduct(r.c.array().tanh().matrix());
-        } else {
+        } else if (m_.cell == "gru") {
           const VectorXd ax = w.Wx * x + w.b, ah = w.Wh * r.h_prev;
           const VectorXd rg = sigm(ax.segment(0, H) + ah.segment(0, H));
           const VectorXd zg = sigm(ax.segment(H, H) + ah.segment(H, H));
@@ -196,6 +198,18 @@ class NaiveTbptt {
           r.gates << rg, zg, ng;
           r.h = (1.0 - zg.array()).matrix().cwiseProduct(ng) + zg.cwiseProduct(r.h_prev);
           r.c = VectorXd::Zero(H);
+        } else if (m_.cell == "mgu") {
+          // Zhou et al. 2016: f = sigm(Wf [h, x] + bf), n = tanh(Wn [f*h, x] + bn), h' = (1-f) h + f n.
+          const VectorXd ax = w.Wx * x + w.b;
+          const VectorXd fg = sigm(ax.segment(0, H) + w.Wh.topRows(H) * r.h_prev);
+          r.hn = fg.cwiseProduct(r.h_prev);
+          const VectorXd ng = (ax.segment(H, H) + w.Wh.bottomRows(H) * r.hn).array().tanh().matrix();
+          r.gates.resize(2 * H);
+          r.gates << fg, ng;
+          r.h = (1.0 - fg.array()).matrix().cwiseProduct(r.h_prev) + fg.cwiseProduct(ng);
+          r.c = VectorXd::Zero(H);
+        } else {
+          throw std::logic_error("the naive reference has no cell " + m_.cell);
         }
         carried_h_[k] = r.h;
         carried_c_[k] = r.c;
@@ -212,14 +226,14 @@ class NaiveTbptt {
     const LayerW& w = w_[static_cast<size_t>(l)];
     LayerW& g = gw_[static_cast<size_t>(l)];
     const Index H = m_.hidden;
-    if (m_.cell == CellKind::rnn) {
+    if (m_.cell == "rnn") {
       const VectorXd da = dh.cwiseProduct((1.0 - r.h.array().square()).matrix());
       g.Wx += da * r.x.transpose();
       g.Wh += da * r.h_prev.transpose();
       g.b += da;
       dh_prev = w.Wh.transpose() * da;
       dx = w.Wx.transpose() * da;
-    } else if (m_.cell == CellKind::lstm) {
+    } else if (m_.cell == "lstm") {
       const VectorXd i = r.gates.segment(0, H), f = r.gates.segment(H, H), gg = r.gates.segment(2 * H, H),
                      o = r.gates.segment(3 * H, H);
       const VectorXd tc = r.c.array().tanh().matrix();
@@ -235,7 +249,7 @@ class NaiveTbptt {
       dh_prev = w.Wh.transpose() * da;
       dc_io = dc.cwiseProduct(f);
       dx = w.Wx.transpose() * da;
-    } else {
+    } else if (m_.cell == "gru") {
       const VectorXd rg = r.gates.segment(0, H), zg = r.gates.segment(H, H), ng = r.gates.segment(2 * H, H);
       const VectorXd dan = (dh.array() * (1 - zg.array()) * (1 - ng.array().square())).matrix();
       const VectorXd dar = (dan.array() * r.hn.array() * rg.array() * (1 - rg.array())).matrix();
@@ -250,6 +264,22 @@ class NaiveTbptt {
       g.bhn += dhn;
       dh_prev = w.Wh.transpose() * dah + dh.cwiseProduct(zg);
       dx = w.Wx.transpose() * dax;
+    } else if (m_.cell == "mgu") {
+      const VectorXd fg = r.gates.segment(0, H), ng = r.gates.segment(H, H);
+      const VectorXd dan = (dh.array() * fg.array() * (1 - ng.array().square())).matrix();
+      const VectorXd dfh = w.Wh.bottomRows(H).transpose() * dan;  // w.r.t. f*h
+      const VectorXd daf = ((dh.array() * (ng - r.h_prev).array() + dfh.array() * r.h_prev.array()) * fg.array() *
+                            (1 - fg.array())).matrix();
+      VectorXd da(2 * H);
+      da << daf, dan;
+      g.Wx += da * r.x.transpose();
+      g.b += da;
+      g.Wh.topRows(H) += daf * r.h_prev.transpose();
+      g.Wh.bottomRows(H) += dan * r.hn.transpose();
+      dh_prev = w.Wh.topRows(H).transpose() * daf + dh.cwiseProduct((1.0 - fg.array()).matrix()) + dfh.cwiseProduct(fg);
+      dx = w.Wx.transpose() * da;
+    } else {
+      throw std::logic_error("the naive reference has no cell " + m_.cell);
     }
   }
 

@@ -13,7 +13,7 @@ RunConfig small_copy(Index k1, Index k2) {
   RunConfig c;
   c.task.kind = "copy";
   c.task.params = {{"delay", int64_t{4}}, {"length", int64_t{3}}, {"symbols", int64_t{4}}};
-  c.model.cell = CellKind::lstm;
+  c.model.cell = "lstm";
   c.model.hidden = 16;
   c.model.layers = 2;
   c.train.batch = 16;
@@ -86,7 +86,7 @@ TEST_CASE("a diverging run is reported with the update number, not crashed", "[r
   RunConfig c = small_copy(5, 5);
   c.task.kind = "adding";
   c.task.params = {{"length", int64_t{10}}};
-  c.model.cell = CellKind::rnn;
+  c.model.cell = "rnn";
   c.train.optimizer.kind = OptimizerKind::sgd;
   c.train.optimizer.lr = 1e12;
   c.train.tbptt = {10, 10, false, LossReduction::sum};
