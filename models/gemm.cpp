@@ -74,10 +74,7 @@ void tiled_product(const float* A, Index lda, Index m, Index k, ConstView<float>
     const float beta = (k0 == 0 && !accumulate) ? 0.0f : 1.0f;
     // One tile per (row block, column block), row blocks fastest: consecutive tiles share the
     // columns of X in cache.
-#if defined(_OPENMP)
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-#endif
-    for (Index tile = 0; tile < row_blocks * col_blocks; ++tile) {
+    auto run_tile = [&](Index tile) {
       const Index i0 = (tile % row_blocks) * RB, j0 = (tile / row_blocks) * CB;
       const Index ml = block_len(m, i0, RB), nl = block_len(n, j0, CB);
       const libxsmm_blasint la = static_cast<libxsmm_blasint>(lda == 0 ? ml : lda);
@@ -96,6 +93,16 @@ void tiled_product(const float* A, Index lda, Index m, Index k, ConstView<float>
         const ConstView<float> Xt(x, opX == Op::N ? kl : nl, opX == Op::N ? nl : kl, Eigen::OuterStride<>(ldx));
         eigen_product<float>(At, Op::N, Xt, opX, View<float>(c, ml, nl, Eigen::OuterStride<>(ldc)), beta != 0.0f);
       }
+    };
+    const Index tiles = row_blocks * col_blocks;
+    if (threads > 1) {
+      // N.B. only here: entering an OpenMP region, even a serial one (if(false)), allocates.
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(threads) schedule(static)
+#endif
+      for (Index tile = 0; tile < tiles; ++tile) run_tile(tile);
+    } else {
+      for (Index tile = 0; tile < tiles; ++tile) run_tile(tile);
     }
   }
 }
@@ -179,9 +186,17 @@ void Gemm<S>::operator()(ConstView<S> A, Op opA, ConstView<S> B, Op opB, View<S>
   eigen_product<S>(A, opA, B, opB, C, accumulate);
 }
 
+template <class S>
+Gemm<S>& thread_gemm() {
+  thread_local Gemm<S> gemm;
+  return gemm;
+}
+
 template class PackedMatrix<float>;
 template class PackedMatrix<double>;
 template class Gemm<float>;
 template class Gemm<double>;
+template Gemm<float>& thread_gemm<float>();
+template Gemm<double>& thread_gemm<double>();
 
 }  // namespace tbptt

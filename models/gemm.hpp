@@ -65,4 +65,10 @@ class Gemm {
   PackedMatrix<S> a_;
 };
 
+// This thread's Gemm, for window products whose caller holds no workspace (Cell's input
+// projection and weight gradients). N.B. its buffer grows to the largest product the thread has
+// run and is then reused: no allocation once a run's first update has sized it.
+template <class S>
+Gemm<S>& thread_gemm();
+
 }  // namespace tbptt
