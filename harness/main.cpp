@@ -228,6 +228,8 @@ void add_speed_options(CLI::App& cmd, SpeedSpec& s, SpeedNames& names) {
       ->check(CLI::IsMember({"sgd", "adam", "rmsprop"}))->capture_default_str();
   cmd.add_option("--lr", s.lr, "Learning rate")->check(CLI::PositiveNumber)->capture_default_str();
   cmd.add_flag("--double", s.use_double, "Run in double precision");
+  cmd.add_option("--threads", s.threads, "Threads inside the run (as run.threads_per_run)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
 }
 
 int command_speed(SpeedSpec spec, const SpeedNames& names) {

@@ -85,7 +85,6 @@ void Cell<S>::reserve(CellWorkspace<S>& ws, Index steps, Index B) const {
   ensure_size(ws.dA, shape_.gradient * H, std::min(steps, backward_block_steps(B)) * B);
   ensure_size(ws.step, shape_.step * H, B);
   ensure_size(ws.prev, state_rows(), B);
-  if (ws.weights.rows() != H || ws.weights.cols() != gate_rows()) ws.weights.resize(H, gate_rows());
 }
 
 template <class S>
@@ -93,6 +92,7 @@ void Cell<S>::forward(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> s
                       const uint8_t* reset, Index T, Index B, CellWorkspace<S>& ws) const {
   const Index SR = state_rows(), CR = cache_rows();
   reserve(ws, T, B);
+  prepare_forward(p, ws);
   project_window(p, x, sub(states, 0, SR, B, T * B), cache);
   for (Index t = 0; t < T; ++t) {
     const ConstView<S> prev = entering_state(cview(sub(states, 0, SR, t * B, B)), reset + t * B, ws);
@@ -124,11 +124,18 @@ void Cell<S>::backward(const ParamBuffer<S>& p, ParamBuffer<S>& g, const LayerIn
 }
 
 template <class S>
+void Cell<S>::prepare_forward(const ParamBuffer<S>& p, CellWorkspace<S>& ws) const {
+  // Wh packed once per window, not re-packed inside every per-step product (an Eigen GEMM packs
+  // both operands at each call: about 15% of an LSTM update at H = 512, issue 13's profile).
+  ws.wh.pack(param_view(p, iWh_), Op::N);
+}
+
+template <class S>
 void Cell<S>::prepare_backward(const ParamBuffer<S>& p, CellWorkspace<S>& ws) const {
-  // Wh^T as a column-major copy (H, G), made once per backward window: the per-step product
-  // Wh^T dA then runs as a plain GEMM, instead of re-packing the transposed Wh at every step
-  // (measured with perf: that packing took about 8% of an LSTM update at H = 256).
-  ws.weights = p[iWh_].transpose();
+  // Wh^T packed once per backward window: the per-step product Wh^T dA then runs on it directly
+  // (this replaces the transposed copy; perf put re-packing the transposed Wh at every step at
+  // about 8% of an LSTM update at H = 256).
+  ws.wh_t.pack(param_view(p, iWh_), Op::T);
 }
 
 template <class S>
@@ -136,7 +143,7 @@ void Cell<S>::fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const Layer
                          ConstView<S> entering, ConstView<S>, const uint8_t* reset, View<S>* dx) const {
   input_gradients(p, g, x, cview(dA), 0, dx);
   zero_reset_columns(dA, reset, dA.cols());
-  g[iWh_].noalias() += dA * sub(entering, 0, hidden_, 0, dA.cols()).transpose();
+  thread_gemm<S>()(cview(dA), Op::N, sub(entering, 0, hidden_, 0, dA.cols()), Op::T, param_view(g, iWh_), true);
 }
 
 template <class S>
@@ -154,7 +161,7 @@ void Cell<S>::project_input(const ParamBuffer<S>& p, const LayerInput<S>& x, Vie
     TBPTT_CHECK(x.dense.rows() == input_ && x.dense.cols() == pre.cols(),
                 "dense input is " << x.dense.rows() << "x" << x.dense.cols() << ", the cell expects "
                                   << input_ << "x" << pre.cols());
-    pre.noalias() = Wx * x.dense;
+    thread_gemm<S>()(param_view(p, iWx_, 0, pre.rows()), Op::N, x.dense, Op::N, pre, false);
     pre.colwise() += b.col(0);
   }
 }
@@ -167,10 +174,10 @@ void Cell<S>::input_gradients(const ParamBuffer<S>& p, ParamBuffer<S>& g, const 
   if (x.tokens) {
     for (Index j = 0; j < dA.cols(); ++j) dWx.col(x.tokens[j]) += dA.col(j);
   } else {
-    dWx.noalias() += dA * x.dense.transpose();
+    thread_gemm<S>()(dA, Op::N, x.dense, Op::T, param_view(g, iWx_, row0, R), true);
   }
   g[ib_].middleRows(row0, R) += dA.rowwise().sum();
-  if (dx && !x.tokens) dx->noalias() += p[iWx_].middleRows(row0, R).transpose() * dA;
+  if (dx && !x.tokens) thread_gemm<S>()(param_view(p, iWx_, row0, R), Op::T, dA, Op::N, *dx, true);
 }
 
 template <class S>

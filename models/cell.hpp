@@ -33,6 +33,7 @@
 #include <memory>
 #include <string>
 
+#include "models/gemm.hpp"
 #include "models/init.hpp"
 #include "models/params.hpp"
 #include "models/tensor.hpp"
@@ -73,7 +74,9 @@ struct CellWorkspace {
   Matrix<S> dA;       // (gradient rows, block*B) gate gradients of one block of steps
   Matrix<S> step;     // (step rows, B) per-step products and temporaries
   Matrix<S> prev;     // (state_rows, B) the entering state with reset lanes zeroed
-  Matrix<S> weights;  // recurrent weights in the layout the backward products want (Wh^T, (H, G))
+  PackedMatrix<S> wh;    // (G, H) Wh packed once per forward window for the per-step products
+  PackedMatrix<S> wh_t;  // (H, G) Wh^T packed once per backward window (models/gemm.hpp)
+  Matrix<S> weights;     // for cells that multiply by parts of Wh^T (MGU): Wh^T, (H, G)
 };
 
 template <class S>
@@ -132,7 +135,9 @@ class Cell {
   // (state_rows, B) and completes the step's cache (cache_rows, B) from what project_window left.
   virtual void forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S> cache,
                             CellWorkspace<S>& ws) const = 0;
-  // Called once per backward window before the steps (default: ws.weights = Wh^T).
+  // Called once per forward window before the steps (default: ws.wh = Wh packed).
+  virtual void prepare_forward(const ParamBuffer<S>& p, CellWorkspace<S>& ws) const;
+  // Called once per backward window before the steps (default: ws.wh_t = Wh^T packed).
   virtual void prepare_backward(const ParamBuffer<S>& p, CellWorkspace<S>& ws) const;
   // One backward step: prev, next, cache, dh (H, B) as in forward; dstate in: the gradient at
   // next, out: the gradient at prev (the base then zeroes its reset lanes); dA (gradient rows, B)
@@ -147,6 +152,15 @@ class Cell {
                           ConstView<S> entering, ConstView<S> cache, const uint8_t* reset, View<S>* dx) const;
 
   // --- Helpers for cells. ---
+  // Rows [row0, row0 + rows) of parameter (or gradient) tensor i as a view (all rows if rows < 0).
+  static ConstView<S> param_view(const ParamBuffer<S>& p, Index i, Index row0 = 0, Index rows = -1) {
+    const auto m = p[i];
+    return ConstView<S>(m.data() + row0, rows < 0 ? m.rows() : rows, m.cols(), Eigen::OuterStride<>(m.rows()));
+  }
+  static View<S> param_view(ParamBuffer<S>& p, Index i, Index row0 = 0, Index rows = -1) {
+    auto m = p[i];
+    return View<S>(m.data() + row0, rows < 0 ? m.rows() : rows, m.cols(), Eigen::OuterStride<>(m.rows()));
+  }
   // pre (R, T*B) = Wx x + b for rows [0, R) of Wx and b: one GEMM, or a gather for tokens.
   void project_input(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> pre) const;
   // The input-side gradients from dA (R, n*B) (rows of Wx/b that dA covers start at row0):

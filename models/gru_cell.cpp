@@ -25,8 +25,8 @@ void GruCell<S>::forward_step(const ParamBuffer<S>& p, ConstView<S> h, View<S> n
                               CellWorkspace<S>& ws) const {
   const Index H = this->hidden_;
   const auto bhn = p[ibhn_].col(0);
-  auto rec = ws.step.leftCols(next.cols());
-  rec.noalias() = p[this->iWh_] * h;
+  View<S> rec = view(ws.step, 0, ws.step.rows(), 0, next.cols());
+  ws.wh.multiply(h, rec, false);
   auto rz = a.topRows(2 * H);
   rz = (rz + rec.topRows(2 * H)).array().logistic();
   auto hn = a.bottomRows(H);
@@ -51,7 +51,7 @@ void GruCell<S>::backward_step(const ParamBuffer<S>&, ConstView<S> h, ConstView<
   d.topRows(H) = dan * hn * r * (S(1) - r);                      // d a_r
   d.middleRows(H, H) = dht * (h.array() - nn) * z * (S(1) - z);  // d a_z
   d.middleRows(2 * H, H) = dan * r;                              // d hn
-  dstate.noalias() = ws.weights * dA.topRows(3 * H);
+  ws.wh_t.multiply(sub(cview(dA), 0, 3 * H, 0, B), dstate, false);
   dstate.array() += dht * z;
 }
 
@@ -65,7 +65,8 @@ void GruCell<S>::fold_block(const ParamBuffer<S>& p, ParamBuffer<S>& g, const La
   this->input_gradients(p, g, x, cview(sub(dA, 3 * H, H, 0, m)), 2 * H, dx);
   g[ibhn_].col(0) += sub(dA, 2 * H, H, 0, m).rowwise().sum();
   this->zero_reset_columns(dA, reset, m);
-  g[this->iWh_].noalias() += sub(dA, 0, 3 * H, 0, m) * sub(entering, 0, H, 0, m).transpose();
+  thread_gemm<S>()(cview(sub(dA, 0, 3 * H, 0, m)), Op::N, sub(entering, 0, H, 0, m), Op::T,
+                   this->param_view(g, this->iWh_), true);
 }
 
 template class GruCell<float>;

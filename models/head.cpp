@@ -55,7 +55,8 @@ S Head<S>::loss(const ParamBuffer<S>& p, ConstView<S> h, const Targets<S>& y, co
               "dh is " << dh->rows() << "x" << dh->cols() << ", expected " << hidden_ << "x" << n);
   ensure_size(z_, output_, n);
   auto z = z_.leftCols(n);
-  z.noalias() = p[iW_] * h;
+  const ConstView<S> W(p[iW_].data(), output_, hidden_, Eigen::OuterStride<>(output_));
+  gemm_(W, Op::N, h, Op::N, View<S>(z.data(), output_, n, Eigen::OuterStride<>(z_.rows())), false);
   z.colwise() += p[ib_].col(0);
   S total = 0;
   for (Index j = 0; j < n; ++j) {
@@ -87,9 +88,10 @@ S Head<S>::loss(const ParamBuffer<S>& p, ConstView<S> h, const Targets<S>& y, co
     zj *= scale;
   }
   if (g) {
-    (*g)[iW_].noalias() += z * h.transpose();
+    const ConstView<S> dz(z.data(), output_, n, Eigen::OuterStride<>(z_.rows()));
+    gemm_(dz, Op::N, h, Op::T, View<S>((*g)[iW_].data(), output_, hidden_, Eigen::OuterStride<>(output_)), true);
     (*g)[ib_].col(0) += z.rowwise().sum();
-    if (dh) dh->noalias() = p[iW_].transpose() * z;
+    if (dh) gemm_(W, Op::T, dz, Op::N, *dh, false);
   }
   return total;
 }

@@ -5,6 +5,7 @@
 // Columns whose mask is 0 contribute nothing, to the loss or to any gradient.
 #pragma once
 
+#include "models/gemm.hpp"
 #include "models/params.hpp"
 #include "models/tensor.hpp"
 
@@ -45,7 +46,8 @@ class Head {
   HeadKind kind_;
   Index hidden_, output_;
   Index iW_ = -1, ib_ = -1;
-  mutable Matrix<S> z_;  // (O, n) logits, then their gradient
+  mutable Matrix<S> z_;     // (O, n) logits, then their gradient
+  mutable Gemm<S> gemm_;    // the head's products: z = W h, dW += dz h^T, dh = W^T dz
 };
 
 }  // namespace tbptt

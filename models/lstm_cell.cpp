@@ -15,11 +15,11 @@ void LstmCell<S>::project_window(const ParamBuffer<S>& p, const LayerInput<S>& x
 }
 
 template <class S>
-void LstmCell<S>::forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S> a,
+void LstmCell<S>::forward_step(const ParamBuffer<S>&, ConstView<S> prev, View<S> next, View<S> a,
                                CellWorkspace<S>& ws) const {
   const Index H = this->hidden_;
-  auto rec = ws.step.leftCols(next.cols());
-  rec.noalias() = p[this->iWh_] * prev.topRows(H);
+  View<S> rec = view(ws.step, 0, ws.step.rows(), 0, next.cols());
+  ws.wh.multiply(sub(prev, 0, H, 0, prev.cols()), rec, false);
   a += rec;
   a.topRows(2 * H) = a.topRows(2 * H).array().logistic();          // i, f
   a.middleRows(2 * H, H) = a.middleRows(2 * H, H).array().tanh();  // g
@@ -50,7 +50,7 @@ void LstmCell<S>::backward_step(const ParamBuffer<S>&, ConstView<S> prev, ConstV
   d.middleRows(2 * H, H) = dc * i * (S(1) - gg.square());                 // d a_g
   d.bottomRows(H) = dht * tc * o * (S(1) - o);                            // d a_o
   dc_next = (dc * f).matrix();
-  dh_next.noalias() = ws.weights * dA;
+  ws.wh_t.multiply(cview(dA), sub(dstate, 0, H, 0, B), false);
 }
 
 template class LstmCell<float>;

@@ -19,6 +19,11 @@ class MguCell final : public Cell<S> {
 
  protected:
   void project_window(const ParamBuffer<S>& p, const LayerInput<S>& x, View<S> out, View<S> cache) const override;
+  // The steps multiply by halves of Wh (and of Wh^T): no packed copy; ws.weights = Wh^T.
+  void prepare_forward(const ParamBuffer<S>&, CellWorkspace<S>&) const override {}
+  void prepare_backward(const ParamBuffer<S>& p, CellWorkspace<S>& ws) const override {
+    ws.weights = p[this->iWh_].transpose();
+  }
   void forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S> cache,
                     CellWorkspace<S>& ws) const override;
   void backward_step(const ParamBuffer<S>& p, ConstView<S> prev, ConstView<S> next, ConstView<S> cache,

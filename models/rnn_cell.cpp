@@ -9,10 +9,10 @@ void RnnCell<S>::project_window(const ParamBuffer<S>& p, const LayerInput<S>& x,
 }
 
 template <class S>
-void RnnCell<S>::forward_step(const ParamBuffer<S>& p, ConstView<S> prev, View<S> next, View<S>,
+void RnnCell<S>::forward_step(const ParamBuffer<S>&, ConstView<S> prev, View<S> next, View<S>,
                               CellWorkspace<S>& ws) const {
-  auto rec = ws.step.leftCols(next.cols());
-  rec.noalias() = p[this->iWh_] * prev;
+  View<S> rec = view(ws.step, 0, ws.step.rows(), 0, next.cols());
+  ws.wh.multiply(prev, rec, false);
   next = (next + rec).array().tanh();
 }
 
@@ -21,7 +21,7 @@ void RnnCell<S>::backward_step(const ParamBuffer<S>&, ConstView<S>, ConstView<S>
                                ConstView<S> dh, View<S> dstate, View<S> dA, CellWorkspace<S>& ws) const {
   // tanh'(a) = 1 - h'^2.
   dA = (dh + dstate).cwiseProduct((S(1) - next.array().square()).matrix());
-  dstate.noalias() = ws.weights * dA;
+  ws.wh_t.multiply(cview(dA), dstate, false);
 }
 
 template class RnnCell<float>;

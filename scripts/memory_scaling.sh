@@ -2,7 +2,7 @@
 # Memory against stream length: the same training workload (tbptt speed, TBPTT(64, 64)) over
 # streams of 10^4, 10^5 and 10^6 steps; the peak resident memory must stay flat (within 5%),
 # because the tape holds max(k1, k2) steps whatever the stream. (Memory against k2 and the
-# comparison with PyTorch: scripts/bench_vs_pytorch --memory.)
+# comparison with PyTorch: scripts/bench_vs_peers --memory.)
 #
 # Usage: scripts/memory_scaling.sh [path/to/tbptt]
 set -euo pipefail

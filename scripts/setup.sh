@@ -7,7 +7,7 @@
 #   by default, since the tests use them (the Slurm test runs its own daemons on its own ports).
 #   --openblas  also install OpenBLAS (libopenblas0-pthread). python3-torch only recommends it;
 #               without it torch runs on the reference BLAS, several times slower, which makes
-#               scripts/bench_vs_pytorch unfair to PyTorch. N.B. it becomes the system's
+#               scripts/bench_vs_peers unfair to PyTorch. N.B. it becomes the system's
 #               libblas.so.3 alternative.
 # Idempotent: prints nothing and touches nothing when every package is installed.
 # Runs apt-get update at most once, then apt-get install of the missing packages only
@@ -16,7 +16,8 @@ set -euo pipefail
 
 packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
           catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-torch
-          bible-kjv git openmpi-bin libopenmpi-dev slurm-wlm munge)
+          bible-kjv git openmpi-bin libopenmpi-dev slurm-wlm munge
+          libxsmm-dev libdnnl-dev)  # libxsmm: the float products; oneDNN: its peer
 
 for arg in "$@"; do
   case "$arg" in

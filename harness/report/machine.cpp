@@ -8,6 +8,8 @@
 #include <ctime>
 #include <fstream>
 
+#include "models/gemm.hpp"
+
 namespace tbptt {
 namespace {
 
@@ -27,6 +29,10 @@ std::string first_line_of(const std::string& command) {
 #endif
 
 }  // namespace
+
+nlohmann::json gemm_backends() {
+  return {{"step", step_gemm_backend()}, {"window", window_gemm_backend()}, {"double", "eigen"}};
+}
 
 std::string git_commit() {
 #ifdef TBPTT_SOURCE_DIR

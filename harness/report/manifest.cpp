@@ -27,6 +27,7 @@ json make_manifest(const Experiment& experiment, const ManifestContext& context)
   m["cxx_flags"] = compiler_flags();
   m["cpu_model"] = cpu_model();
   m["cores"] = cpu_cores();
+  m["gemm"] = gemm_backends();
   m["jobs"] = context.jobs;
   long long threads = 1;
   for (const auto& spec : experiment.runs) threads = std::max<long long>(threads, spec.config.threads);

@@ -4,6 +4,7 @@
 
 #include <Eigen/Core>
 
+#include "harness/report/machine.hpp"
 #include "harness/train/stopwatch.hpp"
 #include "harness/train/tbptt_trainer.hpp"
 
@@ -30,6 +31,7 @@ std::vector<StepBlock> synthetic_chunks(const SpeedSpec& s, Index count) {
 
 template <class S>
 nlohmann::json run_speed(const SpeedSpec& s) {
+  Eigen::setNbThreads(s.threads);
   const ModelSpec spec{s.cell, InputKind::dense, HeadKind::softmax_xent, s.input, s.hidden, s.output, s.layers};
   Network<S> net(spec);
   ParamBuffer<S> params = net.make_buffer();
@@ -71,6 +73,7 @@ nlohmann::json run_speed(const SpeedSpec& s) {
        {{"forward", after.forward - before.forward}, {"backward", after.backward - before.backward},
         {"clip", after.clip - before.clip}, {"optimizer", after.optimizer - before.optimizer}}},
       {"threads", Eigen::nbThreads()},
+      {"gemm", gemm_backends()},
   };
 }
 

@@ -17,6 +17,7 @@ struct SpeedSpec {
   OptimizerKind optimizer = OptimizerKind::sgd;
   double lr = 0.01;
   bool use_double = false;
+  int threads = 1;  // Eigen::setNbThreads for the run (threads_per_run)
 };
 
 // Returns {"tokens_per_second", "seconds", "tokens", "gflops", "flops_per_token",

@@ -38,16 +38,21 @@ std::map<std::string, double> untimed(const std::map<std::string, double>& m) {
 }  // namespace
 
 TEST_CASE("a 2-layer LSTM trained with TBPTT(8, 16) lowers its held-out loss", "[run]") {
-  const RunOutcome out = execute_run(small_copy(8, 16), 1);
+  // 1200 updates: at 600 the run sits at the end of the copy task's plateau, where the last bits
+  // of the float products (libxsmm against Eigen) decide whether it has left it yet.
+  RunConfig c = small_copy(8, 16);
+  c.train.updates = 1200;
+  c.eval.every = 400;
+  const RunOutcome out = execute_run(c, 1);
   REQUIRE(out.status == RunStatus::ok);
   REQUIRE(out.curve.size() == 3);
   const double first = out.curve.front().eval.at("loss"), last = out.curve.back().eval.at("loss");
   INFO("held-out loss " << first << " -> " << last << ", chance " << out.final_metrics.at("chance_loss"));
   CHECK(last < first);
   CHECK(last < out.final_metrics.at("chance_loss"));
-  CHECK(out.final_metrics.at("updates") == 600);
-  // Episodes of 10 steps are cut into chunks of 8 and 2: 600 updates are 300 episodes.
-  CHECK(out.final_metrics.at("tokens") == 300 * 10 * 16);
+  CHECK(out.final_metrics.at("updates") == 1200);
+  // Episodes of 10 steps are cut into chunks of 8 and 2: 1200 updates are 600 episodes.
+  CHECK(out.final_metrics.at("tokens") == 600 * 10 * 16);
   CHECK(out.final_metrics.count("accuracy") == 1);
 }
 
