@@ -79,8 +79,6 @@ for leg in "${legs[@]}"; do
   [[ $leg_status -eq 0 ]] || status=1
 done
 
-echo "tests: $passed passed, $failed failed"
-
 fuzz_seconds=${TBPTT_FUZZ_SECONDS:-30}
 if command -v clang++ >/dev/null && [[ "$fuzz_seconds" != 0 ]]; then
   echo "== test.sh: fuzzing, ${fuzz_seconds} s per target, in build-fuzz/"
@@ -111,4 +109,6 @@ if command -v clang++ >/dev/null && [[ "$fuzz_seconds" != 0 ]]; then
     status=1
   fi
 fi
+
+echo "tests: $passed passed, $failed failed"
 exit "$status"
