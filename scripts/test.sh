@@ -3,8 +3,10 @@
 # legs, each in its own build folder:
 #   release  build/        Release (-O3 -march=native), tests and benchmarks
 #   asan     build-asan/   AddressSanitizer + UndefinedBehaviorSanitizer (-DTBPTT_SANITIZE=ON)
-#   debug    build-debug/  Debug (-O0) with -D_GLIBCXX_ASSERTIONS: bounds-checked containers, and
-#                          no inlining to hide an ODR violation or a use after scope
+#   debug    build-debug/  Debug with -D_GLIBCXX_ASSERTIONS and asserts on (no NDEBUG: Eigen's
+#                          size and index checks too): bounds-checked containers. -Og rather than
+#                          -O0 so that the double-precision gradient checks finish within CTest's
+#                          timeout on 2 cores; -Og does not inline across functions either.
 # A Release build can hide undefined behaviour; the other two legs are there to catch it.
 #
 # Usage: scripts/test.sh [LEG ...]        default: release asan debug
@@ -48,7 +50,7 @@ for leg in "${legs[@]}"; do
     debug)
       build_dir=build-debug
       cmake_args=(-DTBPTT_TESTS=ON -DTBPTT_BENCHMARKS=OFF -DCMAKE_BUILD_TYPE=Debug
-                  "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g -D_GLIBCXX_ASSERTIONS") ;;
+                  "-DCMAKE_CXX_FLAGS_DEBUG=-Og -g -D_GLIBCXX_ASSERTIONS") ;;
   esac
   echo "== test.sh: $leg leg in $build_dir/"
   if ! bash scripts/build.sh "$build_dir" "${cmake_args[@]}"; then
