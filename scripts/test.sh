@@ -6,7 +6,7 @@
 #   debug    build-debug/  Debug with -D_GLIBCXX_ASSERTIONS and asserts on (no NDEBUG: Eigen's
 #                          size and index checks too): bounds-checked containers. -Og rather than
 #                          -O0 so that the double-precision gradient checks finish within CTest's
-#                          timeout on 2 cores; -Og does not inline across functions either.
+#                          timeout on 2 cores.
 # A Release build can hide undefined behaviour; the other two legs are there to catch it.
 #
 # Usage: scripts/test.sh [LEG ...]        default: release asan debug
