@@ -40,7 +40,7 @@ compare_results valid "$work/threads" || fail "the MPI folder with 2 threads per
 echo "mpirun -np 2 --jobs 2: same metrics as --jobs 1"
 
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
-tiny_experiment "$work/long.yaml" 120000
+tiny_experiment "$work/long.yaml" 40000
 "$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
 "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
 launcher=$!
@@ -53,11 +53,11 @@ for _ in $(seq 500); do  # up to 10 s for the ranks to start
   sleep 0.02
 done
 [[ -n "$victim" ]] || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill"; }
-for _ in $(seq 1000); do  # then until the first run has finished
+for _ in $(seq 3000); do  # then (up to 30 s: sanitizer builds are slow) until the first run has finished
   compgen -G "$work/long/runs/*/metrics.json" >/dev/null && break
   sleep 0.01
 done
-done_before=$(compgen -G "$work/long/runs/*/metrics.json" | wc -l)
+done_before=$( (compgen -G "$work/long/runs/*/metrics.json" || true) | wc -l)
 kill -KILL "$victim"
 [[ $done_before -lt 6 ]] || fail "the sweep had ended before rank 1 was killed"
 status=0
