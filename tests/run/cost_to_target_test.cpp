@@ -9,6 +9,7 @@
 #include "harness/report/run_targets.hpp"
 #include "harness/report/statistics.hpp"
 #include "harness/report/table.hpp"
+#include "record_fixture.hpp"
 
 using namespace tbptt;
 
@@ -32,14 +33,7 @@ std::vector<CurvePoint> curve(const std::string& metric, const std::vector<doubl
 
 RunRecord run(const std::string& id, const std::string& setting, std::vector<CurvePoint> points, double cpu,
               double memory, RunStatus status = RunStatus::ok) {
-  RunRecord r;
-  r.id = id;
-  r.setting = setting;
-  r.baseline_setting = "k1=full";
-  r.is_baseline = setting == "k1=full";
-  r.swept = {{"train.tbptt.k1", setting.substr(3)}, {"seed", id.substr(id.size() - 1)}};
-  r.done = true;
-  r.status = status;
+  RunRecord r = test::fake_record(id, setting, status);
   if (status == RunStatus::ok && !points.empty()) {
     r.final_metrics = {{"accuracy", points.back().eval.at("accuracy")}, {"cpu_seconds", cpu},
                        {"activation_bytes", memory}};

@@ -5,6 +5,7 @@
 #include "harness/report/metric_names.hpp"
 #include "harness/report/statistics.hpp"
 #include "harness/report/table.hpp"
+#include "record_fixture.hpp"
 
 using namespace tbptt;
 
@@ -12,14 +13,7 @@ namespace {
 
 RunRecord record(const std::string& id, const std::string& setting, double loss, double cpu,
                  RunStatus status = RunStatus::ok) {
-  RunRecord r;
-  r.id = id;
-  r.setting = setting;
-  r.baseline_setting = "k1=full";
-  r.is_baseline = setting == "k1=full";
-  r.swept = {{"train.tbptt.k1", setting.substr(3)}, {"seed", id.substr(id.size() - 1)}};
-  r.done = true;
-  r.status = status;
+  RunRecord r = test::fake_record(id, setting, status);
   r.final_metrics = {{"loss", loss}, {"cpu_seconds", cpu}, {"wall_seconds", cpu / 2}};
   return r;
 }
