@@ -26,7 +26,8 @@
 #include "harness/run/stop_signals.hpp"
 #include "harness/run/speed.hpp"
 #include "harness/run/sweep_runner.hpp"
-#include "harness/train/trace.hpp"
+#include "harness/run/trace.hpp"
+#include "harness/sweep/experiment.hpp"
 #include "models/cell_registry.hpp"
 
 namespace tbptt {
@@ -69,12 +70,14 @@ std::string setting_label(const RunSpec& spec) {
 }
 
 int command_validate(const std::string& file, const std::vector<std::string>& sets) {
-  const Experiment e = load_experiment(file, sets);
+  // Lazily: the list keeps which combination each run is; each RunSpec is made, printed and dropped.
+  const Experiment e = load_experiment(file, sets, RunsMode::lazy);
+  const RunList& runs = e.run_list;
   size_t baselines = 0;
-  for (const auto& spec : e.runs) baselines += spec.is_baseline ? 1 : 0;
-  std::cout << e.file << ": " << e.runs.size() << " runs (" << baselines << " baseline), output "
-            << e.output << "\n";
-  for (const auto& spec : e.runs) {
+  for (size_t i = 0; i < runs.size(); ++i) baselines += runs.is_baseline(i) ? 1 : 0;
+  std::cout << e.file << ": " << runs.size() << " runs (" << baselines << " baseline), output " << e.output << "\n";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const RunSpec spec = runs.at(i);
     std::cout << spec.id << "  " << setting_label(spec) << (spec.is_baseline ? "  <- baseline" : "") << "\n";
   }
   return kExitOk;
@@ -111,7 +114,7 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
     if (options.shard && options.shard->count == 1) options.shard.reset();  // one shard: the whole sweep
     if (args.dry_run) return world.rank == 0 ? dry_run(e, options) : kExitOk;
 
-    const Runner runner = [](const RunSpec& spec) { return execute_run(spec.config, spec.run_seed); };
+    const Runner runner = [](const RunSpec& spec) { return execute_run(spec.config); };
     const SweepOutcome r = run_sweep(e, options, runner);
     if (world.rank == 0) {
       std::cout << r.table_md << std::flush;
@@ -169,7 +172,7 @@ int command_trace(const TraceArgs& args) {
   const Experiment e = load_experiment(args.file, args.sets);
   if (e.runs.empty()) throw std::invalid_argument(args.file + ": the experiment has no runs");
   const RunSpec& spec = e.runs.front();
-  write_trace(spec.config, spec.run_seed, args.updates, args.use_double, args.out);
+  write_trace(spec.config, args.updates, args.use_double, args.out);
   std::cerr << "trace of run " << spec.id << " (" << setting_label(spec) << "), " << args.updates
             << " updates: " << args.out << "\n";
   return kExitOk;

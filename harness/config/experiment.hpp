@@ -1,10 +1,6 @@
 // The public entry points of the configuration layer (what `tbptt` and the runner call).
 //
-//   load_experiment:       reads an experiment file, follows `base:` (paths relative to the
-//                          including file, deep-merged, cycles refused), applies --set overrides
-//                          ("key.path=value", value parsed as YAML; under sweep./baseline. the rest
-//                          of the path is one dotted key), validates everything against the schema
-//                          (experiments/SCHEMA.md) and expands the sweep (sweep/expand.hpp).
+//   (load_experiment, which also expands the sweep, is the sweep layer's: sweep/experiment.hpp.)
 //   run_config_from_yaml:  one resolved run (e.g. runs/<id>/config.yaml) -> RunConfig, validated
 //                          the same way; sweep:, baseline: and base: are not allowed there.
 //   describe_schema:       the text of `tbptt list`: tasks, cells, optimizers, schedules,
@@ -23,11 +19,9 @@
 
 #include "harness/config/error.hpp"
 #include "harness/config/run_config.hpp"
-#include "harness/sweep/run_spec.hpp"
 
 namespace tbptt {
 
-Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides);
 RunConfig run_config_from_yaml(const YAML::Node& resolved_run, const std::string& file = "<config>");
 std::string describe_schema();
 std::string schema_markdown();

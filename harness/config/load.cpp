@@ -4,11 +4,9 @@
 #include <filesystem>
 
 #include "harness/config/experiment.hpp"
-#include "harness/config/report_keys.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/validate.hpp"
 #include "harness/config/yaml_reader.hpp"
-#include "harness/sweep/expand.hpp"
 
 namespace tbptt {
 namespace {
@@ -71,49 +69,15 @@ void apply_override(ConfigNode& root, const std::string& text) {
                 start);
 }
 
-Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides) {
-  ConfigNode tree = read_with_bases(path);
-  for (const auto& o : set_overrides) apply_override(tree, o);
-  return experiment_from_tree(tree, path);
-}
-
-Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path) {
-  Diagnostics d;
-  check_tree(tree, d, TreeMode::experiment);
-  d.throw_if_any();
-
-  ExpandedSweep sweep = expand_sweep(tree);
-  Experiment e;
-  e.file = path;
-  const ConfigNode* name = tree.find("name");
-  e.name = name != nullptr && name->is_scalar() ? name->text() : fs::path(path).stem().string();
-  e.resolved = tree.to_yaml();
-  e.swept_keys = std::move(sweep.swept_keys);
-  e.runs = std::move(sweep.runs);
-  const ConfigNode* jobs = tree.find_path({"run", "jobs"});
-  e.jobs = jobs != nullptr && !scalar_is(*jobs, "auto") ? static_cast<int>(scalar_int(*jobs).value_or(0)) : 0;
-  const ConfigNode* output = tree.find_path({"run", "output"});
-  e.output = output != nullptr && output->is_scalar() ? output->text() : "results/" + e.name;
-  if (const ConfigNode* m = tree.find_path({"report", "metric"}); m != nullptr && m->is_scalar()) {
-    e.report.metric = m->text();
-  } else if (const ConfigNode* em = tree.find_path({"eval", "metric"}); em != nullptr && em->is_scalar()) {
-    e.report.metric = em->text();
-  } else if (!e.runs.empty()) {
-    e.report.metric = task_info_of(e.runs.front().config.task).score_metric;
-  }
-  read_report_keys(tree, e.report);
-  return e;
-}
-
 RunConfig run_config_from_yaml(const YAML::Node& resolved_run, const std::string& file) {
   const Loc top{file, 1, 1};
   ConfigNode tree = resolved_run.IsDefined() && !resolved_run.IsNull()
                         ? ConfigNode::from_yaml(resolved_run, file, top)
                         : ConfigNode::map(top);
   Diagnostics d;
-  check_tree(tree, d, TreeMode::run);
+  const Settings settings = check_tree(tree, d, TreeMode::run);
   d.throw_if_any();
-  RunConfig c = build_run_config(tree);
+  RunConfig c = build_run_config(settings);
   check_run(c, tree);
   return c;
 }

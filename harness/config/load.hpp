@@ -13,8 +13,5 @@ namespace tbptt {
 ConfigNode read_with_bases(const std::string& path);
 // Applies one "key.path=value" override; errors are at <command line>:1:COLUMN.
 void apply_override(ConfigNode& root, const std::string& override_text);
-struct Experiment;
-// The rest of load_experiment: validation and sweep expansion of a merged tree read from `path`.
-Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path);
 
 }  // namespace tbptt

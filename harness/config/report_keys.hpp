@@ -1,5 +1,5 @@
-// The report's own keys (report.tolerance, report.target): their text forms and how they fill
-// ReportConfig. Validation (schema.cpp, ValueType::tolerance / target) and loading share these
+// The report's settings (ReportConfig) and its own keys (report.tolerance, report.target): their
+// text forms and how they fill ReportConfig. Validation (schema.cpp, ValueType::tolerance / target) and loading share these
 // parsers, so a value that validates always loads the same way.
 #pragma once
 
@@ -7,9 +7,18 @@
 #include <string>
 
 #include "harness/config/config_node.hpp"
-#include "harness/sweep/run_spec.hpp"
 
 namespace tbptt {
+
+struct ReportConfig {
+  std::string metric;        // the metric tables compare (default: the task's score metric)
+  double tolerance = 0.01;   // "within tolerance of full BPTT": absolute, on the metric ...
+  bool tolerance_relative = false;  // ... or (report.tolerance: "2%") a fraction of |baseline|
+  // report.target: an explicit level to reach, on target_metric (empty: `metric`); none: the
+  // setting's baseline's final metric (mean over its seeds) within the tolerance.
+  std::string target_metric;
+  std::optional<double> target;
+};
 
 struct Tolerance {
   double value = 0;       // absolute, or a fraction when relative ("2%" -> 0.02)

@@ -1,12 +1,13 @@
 #include "harness/config/schema.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <cmath>
 
 #include "harness/config/report_keys.hpp"
 #include "harness/config/suggest.hpp"
 #include "harness/config/yaml_reader.hpp"
-#include "harness/sweep/run_spec.hpp"
+#include "harness/config/report_keys.hpp"
 #include "models/cell_registry.hpp"
 
 namespace tbptt {
@@ -92,7 +93,12 @@ std::vector<Field> make_fields() {
   f.push_back(text_field("base", TextRule::path,
                          "another experiment file to start from (path relative to this file); this file's "
                          "settings win, maps merge key by key, a null value removes a key"));
-  f.push_back(bind(ranged(field("seed", VT::integer, "experiment seed (an axis like any other in sweep:)"), 0, kMaxCount),
+  f.push_back(bind(ranged(field("seed", VT::integer, "the run's one seed (an axis like any other in sweep:); each stream has its own named "
+                        "sub-generator of it: initial weights (init), training data (train), the truncation "
+                        "policy's length draws (tbptt), adaptive's lag-profile probe (tbptt.profile) and the "
+                        "held-out data of every evaluation, the fidelity probe and the context curve (eval); "
+                        "the run id and k1, k2, clipping or optimizer settings do not enter, so settings that "
+                        "differ only in those are paired"), 0, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.seed = static_cast<uint64_t>(as_int(v)); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.seed)); }));
   f.push_back(field("task.kind", VT::choice,
@@ -393,9 +399,14 @@ const std::vector<Field>& schema_fields() {
 }
 
 const Field* find_field(const std::string& path) {
-  for (const auto& f : schema_fields())
-    if (f.path == path) return &f;
-  return nullptr;
+  // Indexed: the sweep looks fields up for every run it makes.
+  static const std::unordered_map<std::string, const Field*> kIndex = [] {
+    std::unordered_map<std::string, const Field*> index;
+    for (const auto& f : schema_fields()) index.emplace(f.path, &f);
+    return index;
+  }();
+  const auto it = kIndex.find(path);
+  return it == kIndex.end() ? nullptr : it->second;
 }
 
 bool is_schema_map(const std::string& path) {

@@ -122,7 +122,8 @@ every setting (defaults filled), sorted by key, numbers in shortest round-trip f
 omitted defaults, `1e-3` vs `0.001`, `base:` and `--set` do not change it; `name`, `run.*` and
 `report.*` are not part of it (changing `jobs` or `output` keeps ids), nor are
 `train.diverge_factor` and `train.diverge_evals` while at their defaults (added later: earlier
-ids stay valid). The run's random seed is `mix_seed(seed, hash_string(id))`.
+ids stay valid). The id does not seed anything: every random stream of a run comes from `seed`
+(see `seed` in the reference below).
 
 ## base: and --set
 

@@ -20,9 +20,22 @@ std::string child_path(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-void check_field(const Field& f, const ConfigNode& n, const std::string& path, Diagnostics& d) {
+// Where the checks put what they parsed (either may be null).
+struct Sink {
+  Settings* settings = nullptr;
+  std::vector<std::string>* cleared = nullptr;
+  void add(const std::string& path, Value v, const ConfigNode& n) const {
+    if (settings != nullptr)
+      (*settings)[path] = Setting{std::move(v), n.is_scalar() ? std::optional<std::string>(n.text()) : std::nullopt, n.loc()};
+  }
+};
+
+void check_field(const Field& f, const ConfigNode& n, const std::string& path, Diagnostics& d, const Sink& out) {
   std::string err;
-  if (!parse_field(f, n, &err)) d.add(n.loc(), path, err);
+  if (auto v = parse_field(f, n, &err))
+    out.add(path, std::move(*v), n);
+  else
+    d.add(n.loc(), path, err);
 }
 
 void unknown_key(const std::string& key, const std::string& path, const Loc& loc,
@@ -42,13 +55,16 @@ std::string task_kind_text(const ConfigNode* task) {
   return TaskConfig{}.kind;
 }
 
-void check_task(const ConfigNode& task, Diagnostics& d) {
-  if (task.is_null()) return;
+void check_task(const ConfigNode& task, Diagnostics& d, const Sink& out) {
+  if (task.is_null()) {
+    if (out.cleared != nullptr) out.cleared->push_back("task");
+    return;
+  }
   if (!task.is_map()) {
     d.add(task.loc(), "task", "expected a map, got " + task.shown());
     return;
   }
-  if (const ConfigNode* k = task.find("kind")) check_field(*find_field("task.kind"), *k, "task.kind", d);
+  if (const ConfigNode* k = task.find("kind")) check_field(*find_field("task.kind"), *k, "task.kind", d, out);
   const TaskKindInfo* kind = find_task_kind(task_kind_text(&task));
   if (kind == nullptr) return;  // reported above
   std::vector<std::string> valid = {"kind"};
@@ -66,12 +82,24 @@ void check_task(const ConfigNode& task, Diagnostics& d) {
       d.add(value.key_loc(), "task." + key, msg);
       continue;
     }
-    check_field(task_param_field(*def), value, "task." + key, d);
+    // The kind's own table is the only validator of its parameters.
+    if (!value.is_scalar()) {
+      d.add(value.loc(), "task." + key, "expected one value, got " + value.shown());
+      continue;
+    }
+    ParamValue v = written_param(*def, value);
+    if (const std::string problem = check_task_param(*def, v); !problem.empty())
+      d.add(value.loc(), "task." + key, problem);
+    else
+      out.add("task." + key, param_to_value(v), value);
   }
 }
 
-void check_map(const ConfigNode& n, const std::string& path, Diagnostics& d, TreeMode mode) {
-  if (n.is_null()) return;  // an empty section: all defaults
+void check_map(const ConfigNode& n, const std::string& path, Diagnostics& d, TreeMode mode, const Sink& out) {
+  if (n.is_null()) {  // an empty section: all defaults
+    if (out.cleared != nullptr) out.cleared->push_back(path);
+    return;
+  }
   if (!n.is_map()) {
     d.add(n.loc(), path, "expected a map, got " + n.shown());
     return;
@@ -82,17 +110,17 @@ void check_map(const ConfigNode& n, const std::string& path, Diagnostics& d, Tre
       if (mode == TreeMode::run)
         d.add(child.key_loc(), p, "not allowed in a resolved run configuration");
       else if (key == "base")
-        check_field(*find_field("base"), child, p, d);
+        check_field(*find_field("base"), child, p, d, Sink{});
       continue;
     }
     if (key.find('.') != std::string::npos) {
       unknown_key(key, p, child.key_loc(), schema_children(path), d);
     } else if (p == "task") {
-      check_task(child, d);
+      check_task(child, d, out);
     } else if (const Field* f = find_field(p)) {
-      check_field(*f, child, p, d);
+      check_field(*f, child, p, d, out);
     } else if (is_schema_map(p)) {
-      check_map(child, p, d, mode);
+      check_map(child, p, d, mode, out);
     } else {
       std::vector<std::string> valid = schema_children(path);
       if (mode == TreeMode::run)
@@ -100,21 +128,6 @@ void check_map(const ConfigNode& n, const std::string& path, Diagnostics& d, Tre
       unknown_key(key, p, child.key_loc(), valid, d);
     }
   }
-}
-
-ParamValue to_param(const Value& v) {
-  if (std::holds_alternative<int64_t>(v)) return std::get<int64_t>(v);
-  if (std::holds_alternative<double>(v)) return std::get<double>(v);
-  if (std::holds_alternative<bool>(v)) return std::get<bool>(v);
-  if (std::holds_alternative<std::string>(v)) return std::get<std::string>(v);
-  return std::string();
-}
-
-Value parse_or_throw(const Field& f, const ConfigNode& n, const std::string& path) {
-  std::string err;
-  auto v = parse_field(f, n, &err);
-  if (!v) throw ConfigError(n.loc(), path, err);
-  return *v;
 }
 
 // Where a memory error points: the first of the part's keys that was set on the command line
@@ -135,7 +148,8 @@ Loc memory_loc(const ConfigNode& root, const std::vector<std::string>& keys) {
 
 std::string count_text(Index n) { return std::to_string(n); }
 
-void check_memory(const RunConfig& c, const Task& task, const ConfigNode& root, const std::string& note) {
+template <class Root>
+void check_memory(const RunConfig& c, const Task& task, Root&& root, const std::string& note) {
   const TaskInfo& info = task.info();
   const MemoryEstimate m = estimate_memory(c, info, task.eval_plan_for(Split::valid, c.eval.sequences));
   const uint64_t limit = memory_limit_bytes();
@@ -165,33 +179,51 @@ void check_memory(const RunConfig& c, const Task& task, const ConfigNode& root, 
     detail += "; fidelity probe " + format_bytes(m.fidelity_bytes) + ": " + count_text(m.probe_lanes) + " lanes x " +
               count_text(m.probe_steps) + " steps";
   detail += "; parameters " + format_bytes(m.parameter_bytes);
-  throw ConfigError(memory_loc(root, top.keys), top.path,
+  throw ConfigError(memory_loc(root(), top.keys), top.path,
                     "needs about " + format_bytes(m.bytes) + " of memory (" + detail + "), more than the limit of " +
                         format_bytes(static_cast<double>(limit)) + " (half of the physical memory); " + top.advice + note);
 }
 
 }  // namespace
 
-void check_tree(const ConfigNode& root, Diagnostics& diags, TreeMode mode) {
+Settings check_tree(const ConfigNode& root, Diagnostics& diags, TreeMode mode) {
+  Settings out;
   if (!root.is_map() && !root.is_null()) {
     diags.add(root.loc(), "", "expected a map of settings, got " + root.shown());
-    return;
+    return out;
   }
-  check_map(root, "", diags, mode);
+  check_map(root, "", diags, mode, Sink{&out, nullptr});
+  return out;
 }
 
-void check_value_at(const ConfigNode& root, const std::string& path, const ConfigNode& value, Diagnostics& d) {
+Assignment check_value_at(const ConfigNode& root, const std::string& path, const ConfigNode& value, Diagnostics& d) {
+  Assignment a;
+  a.path = path;
+  a.replaces = !value.is_map();
+  const Sink out{&a.leaves, &a.cleared};
   const std::vector<std::string> parts = split_path(path);
   if (parts.front() == "task") {
+    // Task parameters are checked against the kind in force: root's, or the one this value sets.
     ConfigNode merged = root;
     const ConfigNode* old = root.find_path(parts);
     merged.set_path(parts, old != nullptr ? ConfigNode::merge(*old, value) : value, value.loc());
-    if (const ConfigNode* task = merged.find("task")) check_task(*task, d);
+    Settings all;
+    std::vector<std::string> cleared;
+    if (const ConfigNode* task = merged.find("task")) check_task(*task, d, Sink{&all, &cleared});
+    // Only what this value writes (the merged task also holds root's own parameters).
+    const std::string prefix = path + ".";
+    for (auto& [p, s] : all)
+      if (p == path || p.compare(0, prefix.size(), prefix) == 0) a.leaves.emplace(p, std::move(s));
+    if (value.is_null()) a.leaves.clear();
+    if (path == "task" && value.is_map())  // merging drops a parameter set to null
+      for (const auto& [k, v] : value.entries())
+        if (v.is_null()) a.cleared.push_back("task." + k);
   } else if (const Field* f = find_field(path)) {
-    check_field(*f, value, path, d);
+    check_field(*f, value, path, d, out);
   } else if (is_schema_map(path)) {
-    check_map(value, path, d, TreeMode::experiment);
+    check_map(value, path, d, TreeMode::experiment, out);
   }
+  return a;
 }
 
 bool schema_has_path(const std::string& path) {
@@ -204,29 +236,6 @@ bool schema_has_path(const std::string& path) {
         if (p.name == name) return true;
   }
   return false;
-}
-
-RunConfig build_run_config(const ConfigNode& root) {
-  RunConfig c;
-  for (const auto& f : schema_fields()) {
-    if (f.set == nullptr) continue;
-    const ConfigNode* n = root.find_path(split_path(f.path));
-    if (n == nullptr) continue;
-    f.set(c, parse_or_throw(f, *n, f.path));
-  }
-  const ConfigNode* task = root.find("task");
-  c.task.kind = task_kind_text(task);
-  const TaskKindInfo* kind = find_task_kind(c.task.kind);
-  if (kind == nullptr)
-    throw ConfigError(root.nearest_loc({"task", "kind"}), "task.kind",
-                      "expected one of " + join_names(task_kind_names()) + ", got " + c.task.kind);
-  for (const auto& p : kind->params) {
-    c.task.params[p.name] = p.default_value;
-    if (task != nullptr && task->is_map())
-      if (const ConfigNode* n = task->find(p.name))
-        c.task.params[p.name] = to_param(parse_or_throw(task_param_field(p), *n, "task." + p.name));
-  }
-  return c;
 }
 
 std::shared_ptr<const Task> task_of(const TaskConfig& task) {
@@ -245,40 +254,53 @@ std::shared_ptr<const Task> task_of(const TaskConfig& task) {
 
 TaskInfo task_info_of(const TaskConfig& task) { return task_of(task)->info(); }
 
+std::optional<FullWindowProblem> full_window_problem(const RunConfig& c) {
+  const TaskInfo info = task_info_of(c.task);
+  const bool stream = info.max_episode_length == 0;
+  // On the resolved windows (a toolkit's flags may imply full).
+  const TruncationPolicy policy(c.train.tbptt, info.max_episode_length, info.aligned_episodes, 0);
+  const TruncationConfig& t = policy.config();
+  const bool draws_own_chunks = c.train.tbptt.kind == TruncationKind::variable || c.train.tbptt.kind == TruncationKind::randomized;
+  if (!draws_own_chunks && t.k1.is_full() && stream)
+    return FullWindowProblem{"k1", "task " + c.task.kind + " is one endless stream; full needs episodes"};
+  if (!draws_own_chunks && t.k1.is_full() && !info.aligned_episodes)
+    return FullWindowProblem{"k1", "the lanes of task " + c.task.kind +
+                                       " do not start episodes together; k1: full needs aligned episodes"};
+  if (c.train.tbptt.kind != TruncationKind::adaptive && !draws_own_chunks && t.k2.is_full() && stream)
+    return FullWindowProblem{"k2", "task " + c.task.kind + " is one endless stream; full needs episodes"};
+  return std::nullopt;
+}
+
 void check_run(const RunConfig& c, const ConfigNode& root, const std::string& note) {
-  TaskInfo info;
+  check_run(c, [&] { return root; }, note);
+}
+
+void check_run(const RunConfig& c, const std::function<ConfigNode()>& tree, const std::string& note) {
+  std::optional<ConfigNode> built;
+  auto root = [&]() -> const ConfigNode& {
+    if (!built) built.emplace(tree());
+    return *built;
+  };
   std::shared_ptr<const Task> task;
   try {
     task = task_of(c.task);
-    info = task->info();
   } catch (const std::exception& e) {
-    throw ConfigError(root.nearest_loc({"task"}), "task", e.what() + note);
+    throw ConfigError(root().nearest_loc({"task"}), "task", e.what() + note);
   }
-  const bool stream = info.max_episode_length == 0;
-  auto full_error = [&](const char* key, const std::string& why) {
-    const std::vector<std::string> path = {"train", "tbptt", key};
-    const bool written = root.find_path(path) != nullptr;
-    throw ConfigError(root.nearest_loc(path), join_path(path),
-                      std::string("expected an integer >= 1, got full") + (written ? "" : " (the default)") + " (" +
-                          why + ")" + note);
-  };
-  // The scheme's own checks (a kind's missing flag, min > max, ...), then `full` against the
-  // task, on the resolved windows (a toolkit's flags may imply full).
-  std::optional<TruncationPolicy> policy;
+  // The scheme's own checks (a kind's missing flag, min > max, ...), then `full` against the task.
+  std::optional<FullWindowProblem> full;
   try {
-    policy.emplace(c.train.tbptt, info.max_episode_length, info.aligned_episodes, 0);
+    full = full_window_problem(c);
   } catch (const std::invalid_argument& e) {
-    throw ConfigError(root.nearest_loc({"train", "tbptt"}), "train.tbptt", std::string(e.what()) + note);
+    throw ConfigError(root().nearest_loc({"train", "tbptt"}), "train.tbptt", std::string(e.what()) + note);
   }
-  const TruncationConfig& t = policy->config();
-  const bool draws_own_chunks = c.train.tbptt.kind == TruncationKind::variable || c.train.tbptt.kind == TruncationKind::randomized;
-  if (!draws_own_chunks && t.k1.is_full() && stream)
-    full_error("k1", "task " + c.task.kind + " is one endless stream; full needs episodes");
-  if (!draws_own_chunks && t.k1.is_full() && !info.aligned_episodes)
-    full_error("k1", "the lanes of task " + c.task.kind + " do not start episodes together; k1: full needs aligned episodes");
-  if (c.train.tbptt.kind != TruncationKind::adaptive && !draws_own_chunks && t.k2.is_full() && stream)
-    full_error("k2", "task " + c.task.kind + " is one endless stream; full needs episodes");
-
+  if (full) {
+    const std::vector<std::string> path = {"train", "tbptt", full->key};
+    const bool written = root().find_path(path) != nullptr;
+    throw ConfigError(root().nearest_loc(path), join_path(path),
+                      std::string("expected an integer >= 1, got full") + (written ? "" : " (the default)") + " (" +
+                          full->why + ")" + note);
+  }
   check_memory(c, *task, root, note);
 }
 

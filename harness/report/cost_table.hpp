@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/report/table.hpp"
+#include "harness/config/report_keys.hpp"
 
 namespace tbptt {
 

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "harness/sweep/run_spec.hpp"
+#include "harness/sweep/experiment.hpp"
+#include "harness/config/report_keys.hpp"
 
 namespace tbptt {
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/sweep/run_spec.hpp"
+#include "harness/config/report_keys.hpp"
 
 namespace tbptt {
 

@@ -99,7 +99,6 @@ json metrics_json(const RunSpec& spec, const RunOutcome& outcome) {
   out["baseline_setting"] = spec.baseline_setting;
   out["is_baseline"] = spec.is_baseline;
   out["swept"] = spec.swept;
-  out["run_seed"] = spec.run_seed;
   json series = json::object();
   for (const auto& [name, values] : outcome.series) {
     json list = json::array();
@@ -140,7 +139,6 @@ json run_entry_json(const RunSpec& spec) {
   out["baseline_setting"] = spec.baseline_setting;
   out["is_baseline"] = spec.is_baseline;
   out["swept"] = spec.swept;
-  out["run_seed"] = spec.run_seed;
   out["cost"] = std::isfinite(spec.cost) ? json(spec.cost) : json(nullptr);
   return out;
 }

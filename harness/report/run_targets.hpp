@@ -17,6 +17,7 @@
 
 #include "harness/report/cost_to_target.hpp"
 #include "harness/report/results_dir.hpp"
+#include "harness/config/report_keys.hpp"
 
 namespace tbptt {
 

@@ -26,6 +26,7 @@
 #include "harness/report/results_dir.hpp"
 #include "harness/report/statistics.hpp"
 #include "harness/sweep/run_spec.hpp"
+#include "harness/config/report_keys.hpp"
 
 namespace tbptt {
 

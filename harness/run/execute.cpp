@@ -1,9 +1,5 @@
-// One run from start to end (see execute.hpp).
-//
-// Seeding: the data streams and the initial weights come from the experiment-level seed alone
-// (config.seed), not from the run id. Runs that differ only in k1, k2 or clipping therefore start
-// from the same weights and see the same data: a paired comparison, so that the ratio to full
-// BPTT measures truncation rather than the luck of the draw. Seeds are replicates.
+// One run from start to end (see execute.hpp). The run is put together by make_run
+// (train/make_run.hpp, which also says what seeds what).
 #include "harness/run/execute.hpp"
 
 #include <Eigen/Core>
@@ -16,6 +12,7 @@
 #include "harness/train/context.hpp"
 #include "harness/train/evaluator.hpp"
 #include "harness/train/fidelity.hpp"
+#include "harness/train/make_run.hpp"
 #include "harness/train/schedule.hpp"
 #include "harness/train/stopwatch.hpp"
 #include "harness/train/tbptt_trainer.hpp"
@@ -41,26 +38,17 @@ class RunLoop {
   RunLoop(const RunConfig& config, const CurveCallback& on_point)
       : config_(config),
         on_point_(on_point),
-        task_(make_task(config.task.kind, config.task.params)),
-        info_(task_->info()),
-        net_(ModelSpec{config.model.cell, info_.input_kind, info_.head, info_.input_size, config.model.hidden,
-                       info_.output_size, config.model.layers}),
-        params_(net_.make_buffer()) {
-    Rng init_rng = Rng(config.seed).split("init");
-    net_.init(params_, config.model.init, init_rng);
-  }
+        run_(make_run<float>(config)),
+        task_(*run_->task),
+        info_(run_->info),
+        net_(run_->net()),
+        params_(run_->params()),
+        trainer_(run_->trainer()) {}
 
   RunOutcome run() {
     const TrainConfig& tc = config_.train;
-    TbpttTrainer<float> trainer(net_, params_, tc, info_.max_episode_length, info_.aligned_episodes,
-                                Rng(config_.seed).split("tbptt").next_u64());
-    trainer_ = &trainer;
-    // adaptive: the per-lag gradient norms, on a private training stream (a fixed probe).
-    const uint64_t profile_seed = Rng(config_.seed).split("tbptt.profile").next_u64();
-    trainer.set_lag_profiler([&, profile_seed](Index lags) {
-      return lag_profile(net_, params_, *task_, Split::train, std::min<Index>(tc.batch, 16), lags, profile_seed);
-    });
-    auto stream = task_->stream(Split::train, tc.batch, Rng(config_.seed).split("train").next_u64());
+    TbpttTrainer<float>& trainer = trainer_;
+    Stream& stream = *run_->train_stream;
     // With a token budget, the number of updates (what a cosine schedule spans) is estimated
     // from the policy's mean chunk length (fixed: k1, or the episode for k1: full).
     const Index chunk = std::max<Index>(1, static_cast<Index>(std::llround(trainer.policy().mean_chunk())));
@@ -85,7 +73,7 @@ class RunLoop {
       return ec.every > 0 ? update % ec.every == 0 : tokens >= next_eval_tokens;
     };
     while (!done()) {
-      const UpdateStats s = trainer.update(*stream, schedule.lr(update));
+      const UpdateStats s = trainer.update(stream, schedule.lr(update));
       ++update;
       peak_stored = std::max(peak_stored, trainer.tape().size());
       if (!s.skipped) norms.push_back(s.grad_norm);
@@ -214,7 +202,7 @@ class RunLoop {
   };
   double train_wall() const { return wall_now() - wall0_ - eval_.wall - fidelity_.wall - context_.wall; }
   double train_cpu() const { return thread_cpu_now() - cpu0_ - eval_.cpu - fidelity_.cpu - context_.cpu; }
-  uint64_t eval_seed() const { return Rng(config_.seed).split("eval").next_u64(); }
+  uint64_t eval_seed() const { return run_->seeds.eval; }
 
   void evaluate_point(RunOutcome& out, long long update, long long tokens, const RunningMeans& w, LrSchedule& schedule,
                       double lr) {
@@ -230,18 +218,18 @@ class RunLoop {
     EvalResult e;
     {
       Timed timed(eval_);
-      e = evaluate(net_, params_, *task_, config_.eval.sequences, Split::valid, eval_seed());
+      e = evaluate(net_, params_, task_, config_.eval.sequences, Split::valid, eval_seed());
       p.eval = e.metrics(info_);
     }
-    if (trainer_->policy().kind() == TruncationKind::adaptive) {
+    if (trainer_.policy().kind() == TruncationKind::adaptive) {
       // curve.csv's record of the window chosen (and the decay it was chosen from).
-      p.eval["tbptt_k2"] = static_cast<double>(trainer_->policy().current_k2().steps());
-      p.eval["tbptt_decay"] = trainer_->policy().decay_estimate();
+      p.eval["tbptt_k2"] = static_cast<double>(trainer_.policy().current_k2().steps());
+      p.eval["tbptt_decay"] = trainer_.policy().decay_estimate();
     }
     if (config_.eval.fidelity) {
       Timed timed(fidelity_);
       // The gradient of the scheme trained (fidelity.hpp): randomized draws report means and sds.
-      const FidelityResult fr = gradient_fidelity(net_, params_, *task_, trainer_->policy(),
+      const FidelityResult fr = gradient_fidelity(net_, params_, task_, trainer_.policy(),
                                                   std::min<Index>(config_.train.batch, 16), config_.eval.fidelity_lags,
                                                   eval_seed());
       p.eval["fidelity_cos"] = fr.cosine;
@@ -268,11 +256,11 @@ class RunLoop {
     const EvalConfig& ec = config_.eval;
     const std::vector<Index> periods =
         ec.reset_periods_auto
-            ? default_reset_periods(longest_heldout_sequence(*task_, Split::valid, ec.sequences))
+            ? default_reset_periods(longest_heldout_sequence(task_, Split::valid, ec.sequences))
             : ec.reset_periods;
     if (periods.empty()) return;
     Timed timed(context_);
-    const ContextCurve c = context_utilisation(net_, params_, *task_, ec.sequences, Split::valid, eval_seed(), periods);
+    const ContextCurve c = context_utilisation(net_, params_, task_, ec.sequences, Split::valid, eval_seed(), periods);
     auto& period = out.series["context_period"];
     for (size_t i = 0; i < c.periods.size(); ++i) {
       period.push_back(static_cast<double>(c.periods[i]));
@@ -282,11 +270,12 @@ class RunLoop {
 
   const RunConfig& config_;
   const CurveCallback& on_point_;
-  const TbpttTrainer<float>* trainer_ = nullptr;  // the one run() trains with
-  std::unique_ptr<Task> task_;
-  TaskInfo info_;
-  Network<float> net_;
-  ParamBuffer<float> params_;
+  std::unique_ptr<Run<float>> run_;
+  const Task& task_;
+  const TaskInfo& info_;
+  const Network<float>& net_;
+  ParamBuffer<float>& params_;
+  TbpttTrainer<float>& trainer_;
   std::map<std::string, double> best_;
   std::vector<double> lag_profile_;
   Index high_evals_ = 0;  // consecutive evaluations above the divergence level
@@ -296,7 +285,7 @@ class RunLoop {
 
 }  // namespace
 
-RunOutcome execute_run(const RunConfig& config, uint64_t /*run_seed*/, const CurveCallback& on_point) {
+RunOutcome execute_run(const RunConfig& config, const CurveCallback& on_point) {
   try {
     Eigen::setNbThreads(static_cast<int>(std::max<Index>(1, config.threads)));
     RunLoop loop(config, on_point);

@@ -21,6 +21,7 @@ namespace tbptt {
 // Called after each evaluation point (for progress displays); may be empty.
 using CurveCallback = std::function<void(const CurvePoint&)>;
 
-RunOutcome execute_run(const RunConfig& config, uint64_t run_seed, const CurveCallback& on_point = {});
+// Every random stream comes from config.seed (train/make_run.hpp lists them).
+RunOutcome execute_run(const RunConfig& config, const CurveCallback& on_point = {});
 
 }  // namespace tbptt

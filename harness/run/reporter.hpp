@@ -16,6 +16,7 @@
 
 #include "harness/run/outcome.hpp"
 #include "harness/sweep/run_spec.hpp"
+#include "harness/sweep/experiment.hpp"
 
 namespace tbptt {
 

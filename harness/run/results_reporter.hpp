@@ -18,6 +18,7 @@
 #include "harness/report/results_dir.hpp"
 #include "harness/run/reporter.hpp"
 #include "harness/run/shard.hpp"
+#include "harness/sweep/experiment.hpp"
 
 namespace tbptt {
 

@@ -6,7 +6,7 @@
 
 #include "harness/report/machine.hpp"
 #include "harness/train/stopwatch.hpp"
-#include "harness/train/tbptt_trainer.hpp"
+#include "harness/train/make_run.hpp"
 
 namespace tbptt {
 namespace {
@@ -33,17 +33,16 @@ template <class S>
 nlohmann::json run_speed(const SpeedSpec& s) {
   Eigen::setNbThreads(s.threads);
   const ModelSpec spec{s.cell, InputKind::dense, HeadKind::softmax_xent, s.input, s.hidden, s.output, s.layers};
-  Network<S> net(spec);
-  ParamBuffer<S> params = net.make_buffer();
-  Rng rng(1);
-  net.init(params, InitSpec{}, rng);
   TrainConfig tc;
   tc.batch = s.batch;
   tc.tbptt.k1 = s.k1;
   tc.tbptt.k2 = s.k2;
   tc.optimizer.kind = s.optimizer;
   tc.optimizer.lr = s.lr;
-  TbpttTrainer<S> trainer(net, params, tc, 0, false);
+  // No task: no episodes (max_episode_length 0), default initialisation from a fixed seed.
+  TrainingParts<S> parts(spec, InitSpec{}, Rng(1), tc, 0, false, 0);
+  const Network<S>& net = parts.net;
+  TbpttTrainer<S>& trainer = parts.trainer;
   const auto pool = synthetic_chunks(s, 1);
   auto one = [&](long long u) {
     UpdateStats st = trainer.compute_gradient(pool[static_cast<size_t>(u) % pool.size()]);

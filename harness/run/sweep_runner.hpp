@@ -27,6 +27,7 @@
 #include "harness/run/scheduler.hpp"
 #include "harness/run/shard.hpp"
 #include "harness/sweep/run_spec.hpp"
+#include "harness/sweep/experiment.hpp"
 
 namespace tbptt {
 

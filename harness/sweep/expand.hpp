@@ -22,18 +22,26 @@
 #include <vector>
 
 #include "harness/config/config_node.hpp"
+#include "harness/config/settings.hpp"
+#include "harness/sweep/run_list.hpp"
 #include "harness/sweep/run_spec.hpp"
 
 namespace tbptt {
 
 struct ExpandedSweep {
   std::vector<std::string> swept_keys;
-  std::vector<RunSpec> runs;
+  RunList runs;
 };
 
-// root: the whole experiment tree, already checked by check_tree (sweep: and baseline: are
-// checked here). Throws ConfigError.
-ExpandedSweep expand_sweep(const ConfigNode& root);
+// root: the whole experiment tree, already checked by check_tree, whose result is base_settings
+// (sweep: and baseline: are checked here). Throws ConfigError.
+//
+// The steps, one file each: the axes and the baseline (axes.hpp: each value checked and parsed
+// once), `where` (where_filter.hpp), the combinations (combinations.hpp: an index, never a list),
+// one run from its combination (run_maker.hpp), and the assembly below, which streams over the
+// combinations once (checking each run, dropping duplicates and what `where` excludes) and keeps
+// 16 bytes per run; the RunSpecs are made on demand (run_list.hpp).
+ExpandedSweep expand_sweep(const ConfigNode& root, const Settings& base_settings);
 
 // The estimated work of a run: tokens x hidden^2 x layers x gates x (1 + 2 k2/k1), with k1 and k2
 // the truncation policy's mean chunk and window lengths (full: the longest episode); tokens is

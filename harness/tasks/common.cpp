@@ -61,6 +61,24 @@ std::string bound_text(const TaskParamDef& def, double b) {
 
 }  // namespace
 
+std::string check_task_param(const TaskParamDef& def, ParamValue& v) {
+  if (!convert(def.type, v)) return std::string("must be ") + type_text(def.type) + ", got " + value_text(v);
+  double x = 0;
+  if (const auto* i = std::get_if<int64_t>(&v)) x = static_cast<double>(*i);
+  if (const auto* d = std::get_if<double>(&v)) x = *d;
+  if (def.type == TaskParamDef::Type::integer || def.type == TaskParamDef::Type::number) {
+    if (x < def.min) return "must be >= " + bound_text(def, def.min) + ", got " + value_text(v);
+    if (x > def.max) return "must be <= " + bound_text(def, def.max) + ", got " + value_text(v);
+  }
+  if (def.type == TaskParamDef::Type::string && !def.choices.empty() &&
+      std::find(def.choices.begin(), def.choices.end(), std::get<std::string>(v)) == def.choices.end()) {
+    std::string list;
+    for (const auto& c : def.choices) list += (list.empty() ? "" : ", ") + c;
+    return "must be one of " + list + ", got " + value_text(v);
+  }
+  return "";
+}
+
 TaskParams::TaskParams(std::string kind, const std::vector<TaskParamDef>& defs,
                        const ParamMap& given)
     : kind_(std::move(kind)) {
@@ -75,24 +93,7 @@ TaskParams::TaskParams(std::string kind, const std::vector<TaskParamDef>& defs,
   for (const auto& def : defs) {
     const auto it = given.find(def.name);
     ParamValue v = it == given.end() ? def.default_value : it->second;
-    if (!convert(def.type, v))
-      fail(def.name + " must be " + type_text(def.type) + ", got " + value_text(v));
-    double x = 0;
-    if (const auto* i = std::get_if<int64_t>(&v)) x = static_cast<double>(*i);
-    if (const auto* d = std::get_if<double>(&v)) x = *d;
-    if (def.type == TaskParamDef::Type::integer || def.type == TaskParamDef::Type::number) {
-      if (x < def.min)
-        fail(def.name + " must be >= " + bound_text(def, def.min) + ", got " + value_text(v));
-      if (x > def.max)
-        fail(def.name + " must be <= " + bound_text(def, def.max) + ", got " + value_text(v));
-    }
-    if (def.type == TaskParamDef::Type::string && !def.choices.empty() &&
-        std::find(def.choices.begin(), def.choices.end(), std::get<std::string>(v)) ==
-            def.choices.end()) {
-      std::string list;
-      for (const auto& c : def.choices) list += (list.empty() ? "" : ", ") + c;
-      fail(def.name + " must be one of " + list + ", got " + value_text(v));
-    }
+    if (const std::string problem = check_task_param(def, v); !problem.empty()) fail(def.name + " " + problem);
     values_[def.name] = std::move(v);
   }
 }

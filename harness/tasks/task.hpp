@@ -104,6 +104,13 @@ class Task {
   }
 };
 
+// The one check of a parameter value against its declaration, used by TaskParams (tasks/common.hpp,
+// where it is implemented) and by the experiment validator: converts `v` to the declared type
+// where that loses nothing, then checks bounds and choices. Returns the problem ("must be >= 1,
+// got 0"), empty when there is none. A kind's checks across parameters ("k must be <= l") stay
+// in its constructor.
+std::string check_task_param(const TaskParamDef& def, ParamValue& v);
+
 // Registry: every task kind with its parameters, and the factory.
 struct TaskKindInfo {
   std::string kind;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/config/experiment.hpp"
+#include "harness/sweep/experiment.hpp"
 
 namespace tbptt::test {
 

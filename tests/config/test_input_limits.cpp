@@ -12,6 +12,7 @@
 #include "harness/config/error.hpp"
 #include "harness/config/memory.hpp"
 #include "harness/tasks/text_corpus.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using tbptt::test::data_file;

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "config_test_util.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using tbptt::test::data_file;

@@ -7,6 +7,7 @@
 #include "harness/config/report_keys.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/sweep/run_id.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using tbptt::test::data_file;

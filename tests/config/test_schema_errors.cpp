@@ -5,6 +5,7 @@
 #include "harness/config/memory.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/suggest.hpp"
+#include "harness/sweep/experiment.hpp"
 #include "models/cell_registry.hpp"
 
 using namespace tbptt;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/config_test_util.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using namespace tbptt::test;

@@ -12,6 +12,7 @@
 #include "harness/config/load.hpp"
 #include "harness/config/memory.hpp"
 #include "harness/config/yaml_reader.hpp"
+#include "harness/sweep/experiment.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   // A small machine: sweeps are capped at 256 MiB / 8 KiB = 32768 runs, so that one input cannot

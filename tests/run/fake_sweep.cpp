@@ -31,7 +31,6 @@ Experiment fake_experiment(int seeds, const std::string& output) {
       r.setting = "k1=" + k1;
       r.baseline_setting = "k1=full";
       r.is_baseline = k1 == "full";
-      r.run_seed = 1000 + static_cast<uint64_t>(seed);
       r.cost = k1 == "full" ? 30 : (k1 == "10" ? 20 : 10);
       e.runs.push_back(r);
     }

@@ -11,6 +11,7 @@
 
 #include "harness/run/outcome.hpp"
 #include "harness/sweep/run_spec.hpp"
+#include "harness/sweep/experiment.hpp"
 
 namespace tbptt::test {
 

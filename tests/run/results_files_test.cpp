@@ -9,6 +9,7 @@
 #include "harness/report/atomic_file.hpp"
 #include "harness/report/results_dir.hpp"
 #include "harness/report/yaml_json.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using namespace tbptt::test;

@@ -10,6 +10,7 @@
 #include "harness/run/progress.hpp"
 #include "harness/run/scheduler.hpp"
 #include "harness/run/stop_signals.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using namespace tbptt::test;

@@ -19,6 +19,7 @@
 #include "harness/run/results_reporter.hpp"
 #include "harness/run/stop_signals.hpp"
 #include "harness/run/sweep_runner.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 using namespace tbptt::test;

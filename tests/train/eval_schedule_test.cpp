@@ -46,7 +46,7 @@ TEST_CASE("settings with different chunk lengths are evaluated at the same token
     c->eval.every_tokens = 22400;
     c->eval.reset_periods_auto = false;
   }
-  const RunOutcome a = execute_run(full, 1), b = execute_run(chunk1, 1);
+  const RunOutcome a = execute_run(full), b = execute_run(chunk1);
   REQUIRE(a.status == RunStatus::ok);
   REQUIRE(b.status == RunStatus::ok);
   CHECK(point_tokens(a) == std::vector<long long>{22400, 44800, 67200});
@@ -56,8 +56,8 @@ TEST_CASE("settings with different chunk lengths are evaluated at the same token
 
   // By updates (eval.every), the same two settings are evaluated at different token counts.
   full.eval.every = chunk1.eval.every = 100;
-  CHECK(point_tokens(execute_run(full, 1)).front() == 22400);
-  CHECK(point_tokens(execute_run(chunk1, 1)).front() == 3200);
+  CHECK(point_tokens(execute_run(full)).front() == 22400);
+  CHECK(point_tokens(execute_run(chunk1)).front() == 3200);
 }
 
 TEST_CASE("evaluation time is in no compared cost", "[run][eval]") {
@@ -69,7 +69,7 @@ TEST_CASE("evaluation time is in no compared cost", "[run][eval]") {
   c.eval.sequences = 2048;
   c.eval.fidelity = true;
   c.eval.fidelity_lags = 4;
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   REQUIRE(out.status == RunStatus::ok);
   REQUIRE(out.curve.size() == 20);
   const auto& f = out.final_metrics;
@@ -93,7 +93,7 @@ TEST_CASE("the context curve is at chance when resets cut the dependency and exa
   REQUIRE(episode == 7);
   c.eval.reset_periods_auto = false;
   c.eval.reset_periods = {1, 2, 4, 5, 6, 7, 8};
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   REQUIRE(out.status == RunStatus::ok);
   const double never = out.final_metrics.at("accuracy");
   REQUIRE(never > 0.95);  // the model solved the task

@@ -33,7 +33,7 @@ TEST_CASE("SGD at lr 1e6 ends diverged, not ok", "[run][status]") {
   c.train.optimizer.kind = OptimizerKind::sgd;
   c.train.optimizer.lr = 1e6;
   c.train.on_nonfinite = OnNonFinite::skip;  // only the loss rule can stop it
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   CHECK(to_string(out.status) == std::string("diverged"));
   REQUIRE(!out.curve.empty());
   // Stopped at the third evaluation in a row above 10 x chance (or at a non-finite one).
@@ -47,18 +47,18 @@ TEST_CASE("the loss rule: diverge_factor x chance at diverge_evals consecutive e
   // A factor below any reachable loss: every evaluation counts, the run stops at the second.
   c.train.diverge_factor = 1e-6;
   c.train.diverge_evals = 2;
-  const RunOutcome low = execute_run(c, 1);
+  const RunOutcome low = execute_run(c);
   CHECK(to_string(low.status) == std::string("diverged"));
   CHECK(low.curve.size() == 2);
   CHECK_THAT(low.reason, Catch::StartsWith("evaluation loss ") && Catch::Contains(" above 1e-06 x the chance loss "));
   CHECK_THAT(low.reason, Catch::EndsWith("at 2 consecutive evaluations (the last at update 10)"));
   // Off, the same run ends ok with all its evaluations.
   c.train.diverge_factor = 0;
-  const RunOutcome off = execute_run(c, 1);
+  const RunOutcome off = execute_run(c);
   CHECK(to_string(off.status) == std::string("ok"));
   CHECK(off.curve.size() == 8);
   // The default (10 x, 3 in a row) leaves a run that learns alone.
-  const RunOutcome normal = execute_run(tiny_copy(), 1);
+  const RunOutcome normal = execute_run(tiny_copy());
   CHECK(to_string(normal.status) == std::string("ok"));
 }
 
@@ -66,7 +66,7 @@ TEST_CASE("a run past run.time_limit stops with status time_limit", "[run][statu
   RunConfig c = tiny_copy();
   c.train.updates = 100000000;  // far more than a microsecond allows
   c.time_limit = 1e-6;
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   CHECK(to_string(out.status) == std::string("time_limit"));
   CHECK(out.reason == "stopped at update 1: run.time_limit of 1e-06 s reached");
   CHECK(out.final_metrics.at("updates") == 1);
@@ -75,7 +75,7 @@ TEST_CASE("a run past run.time_limit stops with status time_limit", "[run][statu
 TEST_CASE("a run that throws is failed with the reason, and an allocation failure unwinds cleanly", "[run][status]") {
   RunConfig c = tiny_copy();
   c.task.params["delay"] = int64_t{-3};  // the task refuses it
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   CHECK(to_string(out.status) == std::string("failed"));
   CHECK(!out.reason.empty());
   // Eigen 3.4's resize() frees, then allocates; when that throws it kept the freed pointer and

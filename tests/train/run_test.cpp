@@ -43,7 +43,7 @@ TEST_CASE("a 2-layer LSTM trained with TBPTT(8, 16) lowers its held-out loss", "
   RunConfig c = small_copy(8, 16);
   c.train.updates = 1200;
   c.eval.every = 400;
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   REQUIRE(out.status == RunStatus::ok);
   REQUIRE(out.curve.size() == 3);
   const double first = out.curve.front().eval.at("loss"), last = out.curve.back().eval.at("loss");
@@ -62,7 +62,7 @@ TEST_CASE("the same configuration gives the same results, bit for bit", "[run][d
   c.eval.every = 20;
   c.eval.fidelity = true;
   c.eval.fidelity_lags = 8;
-  const RunOutcome a = execute_run(c, 1), b = execute_run(c, 2);
+  const RunOutcome a = execute_run(c), b = execute_run(c);
   REQUIRE(a.status == RunStatus::ok);
   CHECK(untimed(a.final_metrics) == untimed(b.final_metrics));
   REQUIRE(a.curve.size() == b.curve.size());
@@ -81,7 +81,7 @@ TEST_CASE("full BPTT has gradient fidelity 1", "[run][fidelity]") {
   c.train.updates = 10;
   c.eval.every = 10;
   c.eval.fidelity = true;
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   REQUIRE(out.status == RunStatus::ok);
   CHECK(out.final_metrics.at("fidelity_cos") == Approx(1.0).epsilon(1e-6));
   CHECK(out.final_metrics.at("fidelity_rel_err") < 1e-5);
@@ -95,7 +95,7 @@ TEST_CASE("a diverging run is reported with the update number, not crashed", "[r
   c.train.optimizer.kind = OptimizerKind::sgd;
   c.train.optimizer.lr = 1e12;
   c.train.tbptt = {10, 10, false, LossReduction::sum};
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   CHECK(out.status == RunStatus::diverged);
   CHECK_THAT(out.reason, Catch::StartsWith("non-finite loss or gradient at update "));
   for (const auto& [k, v] : out.final_metrics) CHECK(std::isfinite(v));
@@ -103,7 +103,7 @@ TEST_CASE("a diverging run is reported with the update number, not crashed", "[r
   c.train.on_nonfinite = OnNonFinite::skip;
   // Skipping the non-finite updates does not make the run a result: its evaluation loss is not
   // finite either, and the run ends diverged at that evaluation (it used to end "ok").
-  const RunOutcome skipped = execute_run(c, 1);
+  const RunOutcome skipped = execute_run(c);
   CHECK(skipped.status == RunStatus::diverged);
   CHECK_THAT(skipped.reason, Catch::StartsWith("non-finite evaluation loss at update "));
   CHECK(skipped.final_metrics.at("skipped_updates") > 0);
@@ -112,7 +112,7 @@ TEST_CASE("a diverging run is reported with the update number, not crashed", "[r
 TEST_CASE("a run whose task cannot be built fails with the reason", "[run]") {
   RunConfig c = small_copy(5, 5);
   c.task.params["delay"] = int64_t{0};
-  const RunOutcome out = execute_run(c, 1);
+  const RunOutcome out = execute_run(c);
   CHECK(out.status == RunStatus::failed);
   CHECK_THAT(out.reason, Catch::Contains("delay"));
 }

@@ -9,6 +9,7 @@
 #include "harness/config/experiment.hpp"
 #include "harness/run/execute.hpp"
 #include "harness/tasks/task.hpp"
+#include "harness/sweep/experiment.hpp"
 
 using namespace tbptt;
 
@@ -67,7 +68,7 @@ TEST_CASE("runs of the drawn and adaptive schemes report their windows and fidel
   r.kind = TruncationKind::randomized;
   r.mean = 4;
   r.loss_reduction = LossReduction::sum;
-  const RunOutcome a = execute_run(small_copy(r), 1), b = execute_run(small_copy(r), 1);
+  const RunOutcome a = execute_run(small_copy(r)), b = execute_run(small_copy(r));
   REQUIRE(a.status == RunStatus::ok);
   // The fidelity of the randomized gradient: a mean over draws with its spread.
   REQUIRE(a.curve.back().eval.count("fidelity_rel_err_sd") == 1);
@@ -84,7 +85,7 @@ TEST_CASE("runs of the drawn and adaptive schemes report their windows and fidel
   ad.k1 = 3;
   ad.max = 7;
   ad.every = 10;
-  const RunOutcome c = execute_run(small_copy(ad), 1);
+  const RunOutcome c = execute_run(small_copy(ad));
   REQUIRE(c.status == RunStatus::ok);
   for (const auto& p : c.curve) {
     REQUIRE(p.eval.count("tbptt_k2") == 1);

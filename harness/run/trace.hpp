@@ -22,7 +22,7 @@ namespace tbptt {
 
 // Trains `updates` chunks of `config` and writes the trace JSON to out_path (atomically).
 // use_double runs the model in double precision.
-void write_trace(const RunConfig& config, uint64_t run_seed, long long updates, bool use_double,
+void write_trace(const RunConfig& config, long long updates, bool use_double,
                  const std::string& out_path);
 
 }  // namespace tbptt

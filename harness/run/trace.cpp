@@ -1,11 +1,9 @@
-#include "harness/train/trace.hpp"
+#include "harness/run/trace.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
-#include "harness/train/fidelity.hpp"
-#include "harness/train/tbptt_trainer.hpp"
+#include "harness/report/atomic_file.hpp"
+#include "harness/train/make_run.hpp"
 
 namespace tbptt {
 namespace {
@@ -60,14 +58,11 @@ void append_steps(json& steps, const StepBlock& b, const TaskInfo& info) {
 
 template <class S>
 json trace_json(const RunConfig& config, long long updates) {
-  auto task = make_task(config.task.kind, config.task.params);
-  const TaskInfo& info = task->info();
-  const ModelSpec spec{config.model.cell, info.input_kind, info.head, info.input_size, config.model.hidden,
-                       info.output_size, config.model.layers};
-  Network<S> net(spec);
-  ParamBuffer<S> params = net.make_buffer();
-  Rng init_rng = Rng(config.seed).split("init");
-  net.init(params, config.model.init, init_rng);
+  const auto run = make_run<S>(config);
+  const TaskInfo& info = run->info;
+  const ModelSpec& spec = run->net().spec();
+  const ParamBuffer<S>& params = run->params();
+  TbpttTrainer<S>& trainer = run->trainer();
   const TrainConfig& tc = config.train;
   const OptimizerConfig& oc = tc.optimizer;
   json j = {
@@ -88,21 +83,15 @@ json trace_json(const RunConfig& config, long long updates) {
       {"params", params_json(params)},
   };
   json steps = json::array(), ups = json::array();
-  TbpttTrainer<S> trainer(net, params, tc, info.max_episode_length, info.aligned_episodes,
-                          Rng(config.seed).split("tbptt").next_u64());
-  const uint64_t profile_seed = Rng(config.seed).split("tbptt.profile").next_u64();
-  trainer.set_lag_profiler([&, profile_seed](Index lags) {
-    return lag_profile(net, params, *task, Split::train, std::min<Index>(tc.batch, 16), lags, profile_seed);
-  });
   // The resolved windows (a toolkit's flags mapped), for a reader that replays the trace.
   j["tbptt"]["k1"] = optional_k(trainer.policy().config().k1);
   j["tbptt"]["k2"] = optional_k(trainer.policy().config().k2);
   j["tbptt"]["recompute"] = trainer.policy().config().recompute;
-  auto stream = task->stream(Split::train, tc.batch, Rng(config.seed).split("train").next_u64());
+  Stream& stream = *run->train_stream;
   StepBlock block;
   long long last_step = 0;
   for (long long u = 0; u < updates; ++u) {
-    stream->next(trainer.next_chunk_length(*stream), block);
+    stream.next(trainer.next_chunk_length(stream), block);
     append_steps(steps, block, info);
     const long long first_step = last_step;
     last_step += block.steps;
@@ -124,17 +113,10 @@ json trace_json(const RunConfig& config, long long updates) {
 
 }  // namespace
 
-void write_trace(const RunConfig& config, uint64_t /*run_seed*/, long long updates, bool use_double,
+void write_trace(const RunConfig& config, long long updates, bool use_double,
                  const std::string& out_path) {
   const json j = use_double ? trace_json<double>(config, updates) : trace_json<float>(config, updates);
-  const std::string tmp = out_path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    if (!f) throw std::runtime_error("cannot write " + tmp);
-    f << j.dump() << '\n';
-    if (!f) throw std::runtime_error("cannot write " + tmp);
-  }
-  if (std::rename(tmp.c_str(), out_path.c_str()) != 0) throw std::runtime_error("cannot rename " + tmp + " to " + out_path);
+  write_file_atomic(out_path, j.dump() + '\n');
 }
 
 }  // namespace tbptt

@@ -1,0 +1,48 @@
+#include <filesystem>
+
+#include "harness/config/load.hpp"
+#include "harness/config/validate.hpp"
+#include "harness/config/yaml_reader.hpp"
+#include "harness/sweep/expand.hpp"
+#include "harness/sweep/experiment.hpp"
+
+namespace tbptt {
+
+namespace fs = std::filesystem;
+
+Experiment load_experiment(const std::string& path, const std::vector<std::string>& set_overrides, RunsMode mode) {
+  ConfigNode tree = read_with_bases(path);
+  for (const auto& o : set_overrides) apply_override(tree, o);
+  return experiment_from_tree(tree, path, mode);
+}
+
+Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path, RunsMode mode) {
+  Diagnostics d;
+  const Settings settings = check_tree(tree, d, TreeMode::experiment);
+  d.throw_if_any();
+
+  ExpandedSweep sweep = expand_sweep(tree, settings);
+  Experiment e;
+  e.file = path;
+  const ConfigNode* name = tree.find("name");
+  e.name = name != nullptr && name->is_scalar() ? name->text() : fs::path(path).stem().string();
+  e.resolved = tree.to_yaml();
+  e.swept_keys = std::move(sweep.swept_keys);
+  e.run_list = std::move(sweep.runs);
+  if (mode == RunsMode::materialized) e.runs = e.run_list.materialize();
+  const ConfigNode* jobs = tree.find_path({"run", "jobs"});
+  e.jobs = jobs != nullptr && !scalar_is(*jobs, "auto") ? static_cast<int>(scalar_int(*jobs).value_or(0)) : 0;
+  const ConfigNode* output = tree.find_path({"run", "output"});
+  e.output = output != nullptr && output->is_scalar() ? output->text() : "results/" + e.name;
+  if (const ConfigNode* m = tree.find_path({"report", "metric"}); m != nullptr && m->is_scalar()) {
+    e.report.metric = m->text();
+  } else if (const ConfigNode* em = tree.find_path({"eval", "metric"}); em != nullptr && em->is_scalar()) {
+    e.report.metric = em->text();
+  } else if (!e.run_list.empty()) {
+    e.report.metric = task_info_of(e.run_list.at(0).config.task).score_metric;
+  }
+  read_report_keys(tree, e.report);
+  return e;
+}
+
+}  // namespace tbptt
