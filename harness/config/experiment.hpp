@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "harness/config/error.hpp"
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <string>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "harness/config/config_node.hpp"
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

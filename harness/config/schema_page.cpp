@@ -19,7 +19,7 @@ const char kIntro[] = R"(# Experiment file reference
        build/harness/tbptt schema --markdown > experiments/SCHEMA.md -->
 
 An experiment file is YAML. Every key is optional; a missing key takes the default below (the
-defaults are those of `harness/config/run_config.hpp`). `tbptt list` prints the same reference
+defaults are those of `harness/train/run_config.hpp`). `tbptt list` prints the same reference
 as text.
 
 ```yaml

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "harness/config/error.hpp"
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "harness/config/schema.hpp"
 
 namespace tbptt {

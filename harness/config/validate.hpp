@@ -20,7 +20,7 @@
 #include <string>
 
 #include "harness/config/config_node.hpp"
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "harness/config/settings.hpp"
 
 namespace tbptt {

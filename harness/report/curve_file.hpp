@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run/outcome.hpp"
+#include "harness/report/outcome.hpp"
 
 namespace tbptt {
 

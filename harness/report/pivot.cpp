@@ -78,8 +78,8 @@ PivotFormat parse_pivot_format(const std::string& text) {
   throw std::invalid_argument("--format: expected md, csv or latex, got \"" + text + "\"");
 }
 
-PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,
-                        const PivotRequest& request) {
+PivotGrid aggregate_pivot(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,
+                          const PivotRequest& request) {
   const std::string row_key = resolve_key(request.row_key, swept_keys);
   const std::string col_key = resolve_key(request.col_key, swept_keys);
   if (row_key == col_key) throw std::invalid_argument("--pivot: the two keys must differ");
@@ -101,17 +101,15 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
 
   std::set<std::string> row_set, col_set;
   std::map<std::string, std::set<std::string>> others;  // other swept key -> values seen
-  struct Cell {
-    double sum = 0;
-    int n = 0, not_reached = 0;
-  };
-  std::map<std::pair<std::string, std::string>, Cell> cells;
+  PivotGrid grid;
+  grid.row_key = row_key;
+  grid.col_key = col_key;
   for (const RunRecord* r : used) {
     const std::string& rv = r->swept.at(row_key);
     const std::string& cv = r->swept.at(col_key);
     row_set.insert(rv);
     col_set.insert(cv);
-    auto& cell = cells[{rv, cv}];
+    auto& cell = grid.cells[{rv, cv}];
     if (auto it = r->final_metrics.find(request.metric); it != r->final_metrics.end()) {
       cell.sum += it->second;
       ++cell.n;
@@ -136,16 +134,24 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
       fixed.push_back(k + "=" + *it->second.begin());
     }
   }
-  PivotOutput out;
-  out.note = request.metric + ": rows " + row_key + ", columns " + col_key;
-  if (!averaged.empty()) out.note += "; mean over " + join(averaged, ", ");
-  if (!fixed.empty()) out.note += "; fixed: " + join(fixed, ", ");
+  grid.note = request.metric + ": rows " + row_key + ", columns " + col_key;
+  if (!averaged.empty()) grid.note += "; mean over " + join(averaged, ", ");
+  if (!fixed.empty()) grid.note += "; fixed: " + join(fixed, ", ");
 
-  const auto rows = sorted_values(row_set), cols = sorted_values(col_set);
+  grid.rows = sorted_values(row_set);
+  grid.cols = sorted_values(col_set);
+  return grid;
+}
+
+PivotOutput render_pivot(const PivotGrid& grid, PivotFormat format) {
+  const std::vector<std::string>& rows = grid.rows;
+  const std::vector<std::string>& cols = grid.cols;
+  PivotOutput out;
+  out.note = grid.note;
   auto cell_text = [&](const std::string& rv, const std::string& cv, bool exact) -> std::string {
-    auto it = cells.find({rv, cv});
-    if (it == cells.end()) return exact ? "" : "-";
-    const Cell& c = it->second;
+    auto it = grid.cells.find({rv, cv});
+    if (it == grid.cells.end()) return exact ? "" : "-";
+    const PivotGrid::Cell& c = it->second;
     if (c.n == 0) return "not reached";
     const double mean = c.sum / c.n;
     std::string text = exact ? exact_number(mean) : table_number(mean);
@@ -153,9 +159,9 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
       text += " (" + std::to_string(c.n) + "/" + std::to_string(c.n + c.not_reached) + " reached)";
     return text;
   };
-  const std::string rk = short_key(row_key), ck = short_key(col_key);
+  const std::string rk = short_key(grid.row_key), ck = short_key(grid.col_key);
   std::ostringstream s;
-  switch (request.format) {
+  switch (format) {
     case PivotFormat::md: {
       s << out.note << "\n\n| " << rk << " \\ " << ck << " |";
       for (const auto& c : cols) s << " " << c << " |";
@@ -199,6 +205,11 @@ PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<st
   }
   out.text = s.str();
   return out;
+}
+
+PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,
+                        const PivotRequest& request) {
+  return render_pivot(aggregate_pivot(runs, swept_keys, request), request.format);
 }
 
 }  // namespace tbptt

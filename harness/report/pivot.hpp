@@ -7,7 +7,9 @@
 // target: "not reached" when none did, "12.5 (2/3 reached)" when some did not.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/report/results_dir.hpp"
@@ -28,6 +30,24 @@ struct PivotOutput {
   std::string note;  // e.g. "accuracy: mean over seed (3 values); fixed: model.hidden=64"
 };
 
+// The aggregation: the grid's rows and columns (sorted), each cell's sum and counts, and the note.
+struct PivotGrid {
+  struct Cell {
+    double sum = 0;
+    int n = 0, not_reached = 0;  // runs with the metric; runs that missed the target
+  };
+  std::string row_key, col_key;  // resolved swept keys
+  std::vector<std::string> rows, cols;
+  std::map<std::pair<std::string, std::string>, Cell> cells;  // (row value, column value)
+  std::string note;
+};
+// Throws as pivot_table does.
+PivotGrid aggregate_pivot(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,
+                          const PivotRequest& request);
+// The rendering: the grid as md, csv or latex (cell means, "not reached", "-" for an empty cell).
+PivotOutput render_pivot(const PivotGrid& grid, PivotFormat format);
+
+// aggregate_pivot then render_pivot.
 // Throws std::invalid_argument for an unknown or ambiguous key (listing the swept keys) or a
 // metric no ok run reports (listing those that exist).
 PivotOutput pivot_table(const std::vector<RunRecord>& runs, const std::vector<std::string>& swept_keys,

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run/outcome.hpp"
+#include "harness/report/outcome.hpp"
 #include "harness/sweep/run_spec.hpp"
 
 namespace tbptt {

@@ -13,8 +13,8 @@
 
 #include <functional>
 
-#include "harness/config/run_config.hpp"
-#include "harness/run/outcome.hpp"
+#include "harness/train/run_config.hpp"
+#include "harness/report/outcome.hpp"
 
 namespace tbptt {
 

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/run/outcome.hpp"
+#include "harness/report/outcome.hpp"
 #include "harness/sweep/run_spec.hpp"
 #include "harness/sweep/experiment.hpp"
 

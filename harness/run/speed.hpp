@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

@@ -16,7 +16,7 @@
 
 #include <string>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

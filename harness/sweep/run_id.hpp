@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

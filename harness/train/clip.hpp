@@ -7,7 +7,7 @@
 // (as Flashlight's clipGradNorm does).
 #pragma once
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "models/params.hpp"
 
 namespace tbptt {

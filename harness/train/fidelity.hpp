@@ -17,7 +17,7 @@
 
 #include <vector>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "harness/tasks/task.hpp"
 #include "harness/train/truncation.hpp"
 #include "models/tape.hpp"

@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "harness/tasks/task.hpp"
 #include "harness/train/tbptt_trainer.hpp"
 #include "models/network.hpp"

@@ -9,7 +9,7 @@
 // Moments live in flat buffers beside the parameters, allocated once.
 #pragma once
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "models/params.hpp"
 
 namespace tbptt {

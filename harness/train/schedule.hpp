@@ -6,7 +6,7 @@
 //             a relative `threshold` on the best so far (the RNNLM toolkit's rule, Mikolov 2012)
 #pragma once
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 
 namespace tbptt {
 

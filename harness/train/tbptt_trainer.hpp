@@ -28,7 +28,7 @@
 #include <optional>
 #include <vector>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "harness/tasks/task.hpp"
 #include "harness/train/clip.hpp"
 #include "harness/train/optimizer.hpp"

@@ -48,7 +48,7 @@
 
 #include <vector>
 
-#include "harness/config/run_config.hpp"
+#include "harness/train/run_config.hpp"
 #include "models/rng.hpp"
 
 namespace tbptt {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/config/window.hpp"
+#include "harness/train/window.hpp"
 #include "harness/tasks/task.hpp"
 #include "models/init.hpp"
 #include "models/network.hpp"

@@ -1,4 +1,4 @@
-#include "harness/run/outcome.hpp"
+#include "harness/report/outcome.hpp"
 
 #include <stdexcept>
 
