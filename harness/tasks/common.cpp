@@ -62,14 +62,21 @@ std::string bound_text(const TaskParamDef& def, double b) {
 }  // namespace
 
 std::string check_task_param(const TaskParamDef& def, ParamValue& v) {
-  if (!convert(def.type, v)) return std::string("must be ") + type_text(def.type) + ", got " + value_text(v);
+  // "an integer in [1, 10000000]", "a number >= 0": the whole rule, whichever part failed.
+  const bool numeric = def.type == TaskParamDef::Type::integer || def.type == TaskParamDef::Type::number;
+  const bool has_min = def.min > -1e299, has_max = def.max < 1e299;
+  std::string rule = type_text(def.type);
+  if (numeric && has_min && has_max)
+    rule += " in [" + bound_text(def, def.min) + ", " + bound_text(def, def.max) + "]";
+  else if (numeric && has_min)
+    rule += " >= " + bound_text(def, def.min);
+  else if (numeric && has_max)
+    rule += " <= " + bound_text(def, def.max);
+  if (!convert(def.type, v)) return "must be " + rule + ", got " + value_text(v);
   double x = 0;
   if (const auto* i = std::get_if<int64_t>(&v)) x = static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&v)) x = *d;
-  if (def.type == TaskParamDef::Type::integer || def.type == TaskParamDef::Type::number) {
-    if (x < def.min) return "must be >= " + bound_text(def, def.min) + ", got " + value_text(v);
-    if (x > def.max) return "must be <= " + bound_text(def, def.max) + ", got " + value_text(v);
-  }
+  if (numeric && (x < def.min || x > def.max)) return "must be " + rule + ", got " + value_text(v);
   if (def.type == TaskParamDef::Type::string && !def.choices.empty() &&
       std::find(def.choices.begin(), def.choices.end(), std::get<std::string>(v)) == def.choices.end()) {
     std::string list;

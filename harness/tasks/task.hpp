@@ -106,8 +106,8 @@ class Task {
 
 // The one check of a parameter value against its declaration, used by TaskParams (tasks/common.hpp,
 // where it is implemented) and by the experiment validator: converts `v` to the declared type
-// where that loses nothing, then checks bounds and choices. Returns the problem ("must be >= 1,
-// got 0"), empty when there is none. A kind's checks across parameters ("k must be <= l") stay
+// where that loses nothing, then checks bounds and choices. Returns the problem ("must be an
+// integer in [1, 10000000], got 0"), empty when there is none. A kind's checks across parameters ("k must be <= l") stay
 // in its constructor.
 std::string check_task_param(const TaskParamDef& def, ParamValue& v);
 
@@ -119,7 +119,7 @@ struct TaskKindInfo {
 };
 const std::vector<TaskKindInfo>& task_kinds();
 // Builds a task; params holds every declared parameter (defaults already filled). Throws
-// std::invalid_argument with a readable message for bad values (e.g. "copy: delay must be >= 1").
+// std::invalid_argument with a readable message for bad values (e.g. "copy: delay must be an integer in [1, 10000000], got 0").
 std::unique_ptr<Task> make_task(const std::string& kind, const ParamMap& params);
 
 }  // namespace tbptt

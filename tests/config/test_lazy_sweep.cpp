@@ -74,13 +74,13 @@ TEST_CASE("task parameters are checked by their task's table, at the value's pos
     from_text("task: {kind: copy, delay: 0}\n");
     FAIL("no error");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()) == "inline.yaml:1:27: error: task.delay: must be >= 1, got 0");
+    CHECK(std::string(e.what()) == "inline.yaml:1:27: error: task.delay: must be an integer in [1, 10000000], got 0");
   }
   try {
     from_text("task: {kind: copy}\nsweep:\n  task.delay: [3, 2.5]\n");
     FAIL("no error");
   } catch (const ConfigError& e) {
-    CHECK(std::string(e.what()) == "inline.yaml:3:19: error: task.delay: must be an integer, got 2.5");
+    CHECK(std::string(e.what()) == "inline.yaml:3:19: error: task.delay: must be an integer in [1, 10000000], got 2.5");
   }
   // An integral number is the integer it spells, as TaskParams converts it: the same run id.
   CHECK(from_text("task: {kind: copy, delay: 4.0}\n").runs[0].id == from_text("task: {kind: copy, delay: 4}\n").runs[0].id);

@@ -215,19 +215,19 @@ TEST_CASE("eval plans cover whole sequences or the fixed held-out length", "[tas
 }
 
 TEST_CASE("bad task parameters get readable messages", "[tasks][registry]") {
-  CHECK(message_of("copy", {{"delay", int64_t{0}}}) == "copy: delay must be >= 1, got 0");
-  CHECK(message_of("copy", {{"length", int64_t{-3}}}) == "copy: length must be >= 1, got -3");
+  CHECK(message_of("copy", {{"delay", int64_t{0}}}) == "copy: delay must be an integer in [1, 10000000], got 0");
+  CHECK(message_of("copy", {{"length", int64_t{-3}}}) == "copy: length must be an integer in [1, 1000000], got -3");
   CHECK(message_of("copy", {{"dealy", int64_t{3}}}) ==
         "copy: unknown parameter 'dealy' (valid: delay, length, symbols)");
   CHECK(message_of("copy", {{"delay", std::string("long")}}) ==
-        "copy: delay must be an integer, got \"long\"");
-  CHECK(message_of("copy", {{"delay", 2.5}}) == "copy: delay must be an integer, got 2.5");
+        "copy: delay must be an integer in [1, 10000000], got \"long\"");
+  CHECK(message_of("copy", {{"delay", 2.5}}) == "copy: delay must be an integer in [1, 10000000], got 2.5");
   CHECK(message_of("adding", {{"variant", std::string("graves")}}) ==
         "adding: variant must be one of le, pascanu, got \"graves\"");
   CHECK(message_of("adding", {{"variant", std::string("pascanu")}, {"length", int64_t{9}}}) ==
         "adding: length must be >= 10 for variant pascanu (markers in [0, l/10)), got 9");
   CHECK(message_of("temporal_order", {{"length", int64_t{5}}}) ==
-        "temporal_order: length must be >= 10, got 5");
+        "temporal_order: length must be an integer in [10, 10000000], got 5");
   CHECK(message_of("delayed_recall", {{"target_from", std::string("soon")}}) ==
         "delayed_recall: target_from must be \"start\" or a step number >= 0, got \"soon\"");
   CHECK(message_of("delayed_recall", {{"target_from", int64_t{50}}}) ==
@@ -236,12 +236,12 @@ TEST_CASE("bad task parameters get readable messages", "[tasks][registry]") {
         "anbn: k must be <= l, got k = 5, l = 4");
   CHECK(message_of("copy_stream", {{"minlag", int64_t{5}}, {"lag", int64_t{4}}}) ==
         "copy_stream: minlag must be <= lag, got minlag = 5, lag = 4");
-  CHECK(message_of("add_stream", {{"t1", int64_t{65}}}) == "add_stream: t1 must be <= 64, got 65");
-  CHECK(message_of("sine", {{"min_period", 1.5}}) == "sine: min_period must be >= 2, got 1.5");
+  CHECK(message_of("add_stream", {{"t1", int64_t{65}}}) == "add_stream: t1 must be an integer in [1, 64], got 65");
+  CHECK(message_of("sine", {{"min_period", 1.5}}) == "sine: min_period must be a number in [2, 1e+09], got 1.5");
   CHECK(message_of("mackey_glass", {{"dt", 0.3}}) ==
         "mackey_glass: tau / dt must be a whole number of steps, got 56.666667");
   CHECK(message_of("text", {{"valid_fraction", 0.7}}) ==
-        "text: valid_fraction must be <= 0.5, got 0.7");
+        "text: valid_fraction must be a number in [0, 0.5], got 0.7");
   CHECK(message_of("cpoy", {}) ==
         "unknown task kind 'cpoy' (valid kinds: copy, adding, temporal_order, delayed_recall, "
         "add_stream, anbn, copy_stream, sine, mackey_glass, text)");
