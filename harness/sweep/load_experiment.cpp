@@ -30,10 +30,11 @@ Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path,
   e.swept_keys = std::move(sweep.swept_keys);
   e.run_list = std::move(sweep.runs);
   if (mode == RunsMode::materialized) e.runs = e.run_list.materialize();
-  const ConfigNode* jobs = tree.find_path({"run", "jobs"});
-  e.jobs = jobs != nullptr && !scalar_is(*jobs, "auto") ? static_cast<int>(scalar_int(*jobs).value_or(0)) : 0;
-  const ConfigNode* output = tree.find_path({"run", "output"});
-  e.output = output != nullptr && output->is_scalar() ? output->text() : "results/" + e.name;
+  // The whole-experiment keys, from the values check_tree parsed.
+  if (auto it = settings.find("run.jobs"); it != settings.end())
+    if (const auto* n = std::get_if<int64_t>(&it->second.value)) e.jobs = static_cast<int>(*n);  // else "auto": 0
+  const auto output = settings.find("run.output");
+  e.output = output != settings.end() ? std::get<std::string>(output->second.value) : "results/" + e.name;
   if (const ConfigNode* m = tree.find_path({"report", "metric"}); m != nullptr && m->is_scalar()) {
     e.report.metric = m->text();
   } else if (const ConfigNode* em = tree.find_path({"eval", "metric"}); em != nullptr && em->is_scalar()) {
