@@ -24,7 +24,10 @@ weights in the backward products, and with recompute true re-run with the curren
 the stored state entering the window. `boundary_weights` (one per chunk step, if present)
 multiply the gradient w.r.t. the state entering that step (a truncation scheme's reweighting,
 e.g. ARTBP's 1 / (1 - c_t), or faster-rnnlm's 0/1 pattern); `lr` (if present) is the update's
-learning rate (a variable-length scheme scales it).
+learning rate (a variable-length scheme scales it). `grad_scale` (if present) gives a factor per
+tensor on the gradient before clipping (faster-rnnlm's division by step counts); `online_head`
+(if true) means the head took a plain SGD step at `lr` after each step's loss, later steps using
+the updated head, and the head's recorded gradient is zero (rnnlm's per-word output update).
 """
 
 import argparse
@@ -287,9 +290,28 @@ class Reference:
     def state_before(self, t):
         return zero_state(self.trace) if t == 0 else self.after[t - 1]
 
-    def update_loss(self, P, begin, end, window_first=None, weights=None):
-        """Loss of the update whose chunk is steps [begin, end), built on the params P."""
+    def update_loss(self, P, begin, end, window_first=None, weights=None, online_lr=None):
+        """Loss of the update whose chunk is steps [begin, end), built on the params P.
+
+        online_lr: the head takes a plain SGD step of this rate after each step's loss, and later
+        steps use the updated head (rnnlm's per-word update): the loss is then built on constant
+        copies of the head, so the head's autograd gradient is zero, and self.online_head holds the
+        head after the chunk."""
         tr = self.trace
+        head = {n: P[n].detach().clone() for n in ("out.W", "out.b")} if online_lr is not None else None
+        if head is not None and tr.reduction != "sum":
+            raise TraceError("online_head: expected loss_reduction sum (each step's head update is unscaled)")
+
+        def loss_at(t, h_top):
+            if head is None:
+                return step_loss(tr, P, t, h_top)
+            loss, n = step_loss(tr, {**P, **head}, t, h_top)
+            if n:
+                leaves = {k: v.clone().requires_grad_(True) for k, v in head.items()}
+                own, _ = step_loss(tr, {**P, **leaves}, t, h_top.detach())
+                for k, g in zip(leaves, torch.autograd.grad(own, list(leaves.values()))):
+                    head[k] = head[k] - online_lr * g
+            return loss, n
         if window_first is not None:
             ws = int(window_first)
         else:
@@ -316,15 +338,16 @@ class Reference:
                 with torch.no_grad():  # values only: no gradient into the recurrence ...
                     state, h_top, rec = model_step(tr, P, t, state)
                 self.after[t], self.records[t] = detach_state(state), rec
-                loss, n = step_loss(tr, P, t, h_top)  # ... but their losses reach the head
+                loss, n = loss_at(t, h_top)  # ... but their losses reach the head
                 total, count = total + loss, count + n
             first_graph = ws
         for t in range(first_graph, end):
             state = weighted(t, state)
             state, h_top, rec = model_step(tr, P, t, state)
             self.after[t], self.records[t] = detach_state(state), rec
-            loss, n = step_loss(tr, P, t, h_top)
+            loss, n = loss_at(t, h_top)
             total, count = total + loss, count + n
+        self.online_head = head
         if count == 0:
             return None, 0
         return (total / count if tr.reduction == "mean" else total), count
@@ -408,7 +431,9 @@ def check_trace(trace, verbose=False):
         if int(up.get("chunk_first", begin)) != begin or int(up.get("chunk_last", end - 1)) != end - 1:
             problems.append(f"update {u}: chunk_first/chunk_last {up.get('chunk_first')}/{up.get('chunk_last')} "
                             f"do not match the steps ({begin}, {end}]")
-        loss, count = ref.update_loss(leaves, begin, end, up.get("window_first"), up.get("boundary_weights"))
+        online_lr = float(up["lr"]) if up.get("online_head") else None
+        loss, count = ref.update_loss(leaves, begin, end, up.get("window_first"), up.get("boundary_weights"),
+                                      online_lr)
         skipped = loss is None
         if skipped:
             grads = {n: torch.zeros_like(p) for n, p in leaves.items()}
@@ -416,6 +441,10 @@ def check_trace(trace, verbose=False):
             got = torch.autograd.grad(loss, list(leaves.values()), allow_unused=True)
             grads = {n: torch.zeros_like(leaves[n]) if g is None else g.detach().clone()
                      for n, g in zip(leaves, got)}
+        for n, f in (up.get("grad_scale") or {}).items():  # a toolkit's per-tensor factors
+            if n not in grads:
+                raise TraceError(f"updates[{u}].grad_scale: unknown tensor {n}")
+            grads[n] = grads[n] * float(f)
         if bool(up.get("skipped", False)) != skipped:
             problems.append(f"update {u}: skipped is {up.get('skipped')} in the trace, "
                             f"{skipped} here ({count} entries with a target)")
@@ -442,6 +471,10 @@ def check_trace(trace, verbose=False):
                 for group in opt.param_groups:
                     group["lr"] = float(up["lr"])
             opt.step()
+            if ref.online_head is not None:  # the head's own per-step steps (its gradient was zero)
+                with torch.no_grad():
+                    for n, v in ref.online_head.items():
+                        leaves[n].copy_(v)
         after = named_tensors(require(up, "params_after", f"updates[{u}]"),
                               f"updates[{u}].params_after")
         for n in trace.names:

@@ -194,7 +194,7 @@ std::vector<Field> make_fields() {
                    [](const RunConfig& c) { return Value(c.train.clip.threshold); }));
   using TK = TruncationKind;
   f.push_back(relevant_if(
-      bind(choice("train.tbptt.kind", kTruncations, "truncation scheme (harness/train/truncation.hpp; other toolkits' flags: see SCHEMA.md)"),
+      bind(choice("train.tbptt.kind", kTruncations, "truncation scheme (harness/train/truncation.hpp; see Truncation schemes below)"),
            [](RunConfig& c, const Value& v) { c.train.tbptt.kind = as_enum<TruncationKind>(v, kTruncations); },
            [](const RunConfig& c) { return enum_value(c.train.tbptt.kind, kTruncations); }),
       [](const RunConfig& c) { return !kind_is(c, TK::fixed); }));

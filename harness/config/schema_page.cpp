@@ -8,6 +8,7 @@
 #include "harness/config/memory.hpp"
 #include "harness/config/schema.hpp"
 #include "harness/config/suggest.hpp"
+#include "harness/config/truncation_kinds.hpp"
 
 namespace tbptt {
 namespace {
@@ -219,6 +220,7 @@ std::string schema_markdown() {
       key_row(out, f);
     }
   }
+  out << truncation_kinds_markdown();
   std::string tail = kAfterTasks;
   tail = replace_all(tail, "@MAX_RUNS@", std::to_string(kMaxSweepRuns));
   tail = replace_all(tail, "@BYTES_PER_RUN@", format_bytes(static_cast<double>(kBytesPerRun)));

@@ -301,6 +301,8 @@ void check_run(const RunConfig& c, const std::function<ConfigNode()>& tree, cons
                       std::string("expected an integer >= 1, got full") + (written ? "" : " (the default)") + " (" +
                           full->why + ")" + note);
   }
+  if (const std::string why = optimizer_problem(c.train.tbptt.kind, c.train.optimizer); !why.empty())
+    throw ConfigError(root().nearest_loc({"train", "optimizer"}), "train.optimizer", why + note);
   check_memory(c, *task, root, note);
 }
 

@@ -87,6 +87,7 @@ json trace_json(const RunConfig& config, long long updates) {
   j["tbptt"]["k1"] = optional_k(trainer.policy().config().k1);
   j["tbptt"]["k2"] = optional_k(trainer.policy().config().k2);
   j["tbptt"]["recompute"] = trainer.policy().config().recompute;
+  j["tbptt"]["loss_reduction"] = to_string(trainer.policy().config().loss_reduction);
   Stream& stream = *run->train_stream;
   StepBlock block;
   long long last_step = 0;
@@ -95,7 +96,7 @@ json trace_json(const RunConfig& config, long long updates) {
     append_steps(steps, block, info);
     const long long first_step = last_step;
     last_step += block.steps;
-    UpdateStats s = trainer.compute_gradient(block);
+    UpdateStats s = trainer.compute_gradient(block, oc.lr);
     json grad = params_json(trainer.grad());
     trainer.apply(s, oc.lr);  // traces use a constant learning rate (times the plan's lr_scale)
     json up = {{"last_step", last_step}, {"loss", s.loss}, {"grad", grad}, {"params_after", params_json(params)},
@@ -104,6 +105,14 @@ json trace_json(const RunConfig& config, long long updates) {
                {"chunk_first", first_step}, {"chunk_last", last_step - 1},
                {"window_first", last_step - s.window_steps}, {"lr", oc.lr * s.plan.lr_scale}};
     if (!s.plan.boundary_weight.empty()) up["boundary_weights"] = s.plan.boundary_weight;
+    if (s.plan.online_head) up["online_head"] = true;  // the head took an SGD step after each step
+    if (!s.plan.grad_scale.identity()) {
+      json scale = json::object();  // the factor on each tensor's gradient, before clipping
+      const std::vector<ParamRole> roles = param_roles(*net.layout(), spec.input_kind == InputKind::tokens);
+      for (Index i = 0; i < params.layout().count(); ++i)
+        scale[params.layout().spec(i).name] = s.plan.grad_scale.of(roles[static_cast<size_t>(i)]);
+      up["grad_scale"] = scale;
+    }
     ups.push_back(std::move(up));
   }
   j["steps"] = steps;

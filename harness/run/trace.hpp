@@ -2,7 +2,7 @@
 // another framework (scripts/crosscheck_pytorch.py) can recompute it.
 //
 // The JSON: format, precision, model, tbptt {kind, k1, k2 (the resolved windows, null = full),
-// recompute, loss_reduction}, clip, optimizer, batch, params (initial), steps (per step: x, y,
+// recompute, loss_reduction, all as resolved from the kind's flags}, clip, optimizer, batch, params (initial), steps (per step: x, y,
 // mask, reset per lane), and per update:
 //   last_step      steps consumed so far (the chunk ends at step last_step - 1)
 //   chunk_first, chunk_last   the chunk's first and last step (0-based, inclusive)
@@ -10,6 +10,11 @@
 //   boundary_weights  (only when the policy weights a boundary) one per chunk step: entry j
 //                  multiplies the gradient w.r.t. the state entering step chunk_first + j
 //   lr             the update's learning rate (the trace's constant lr times the plan's scale)
+//   grad_scale     (only when the policy scales gradients: faster_rnnlm) the factor on each
+//                  tensor's gradient, already applied to `grad`
+//   online_head    (only when true: rnnlm, faster_rnnlm) the head took a plain SGD step at `lr`
+//                  after each step's loss, in step order, and the next step used the updated head;
+//                  `grad` of the head tensors is then zero
 //   loss, grad (before clipping), grad_norm, clipped, skipped, params_after
 // So an update can be replayed from the trace alone, whatever the truncation scheme.
 #pragma once

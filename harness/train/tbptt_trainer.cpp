@@ -45,9 +45,14 @@ TbpttTrainer<S>::TbpttTrainer(const Network<S>& net, ParamBuffer<S>& params, con
       tape_(net, policy_.tape_capacity(), config.batch),
       grad_(net.make_buffer()),
       optimizer_(config.optimizer, net.layout()->size()),
-      dh_(net.spec().hidden, tape_.capacity() * config.batch) {
+      dh_(net.spec().hidden, tape_.capacity() * config.batch),
+      roles_(param_roles(*net.layout(), net.spec().input_kind == InputKind::tokens)) {
   TBPTT_CHECK(max_episode_length > 0 || !policy_.needs_episodes(),
               "k1: full and k2: full need a task with episodes (this task is one endless stream)");
+  const std::string problem = optimizer_problem(policy_.kind(), config.optimizer);
+  TBPTT_CHECK(problem.empty(), problem);
+  for (Index i = 0; i < static_cast<Index>(roles_.size()); ++i)
+    if (roles_[static_cast<size_t>(i)] == ParamRole::head) head_params_.push_back(i);
 }
 
 template <class S>
@@ -76,22 +81,38 @@ Index TbpttTrainer<S>::steps_to_keep(const StepBlock& chunk, Window window) cons
 }
 
 template <class S>
-UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk) {
+UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, double online_lr) {
   if (pending_) {
     const ChunkPlan plan = std::move(*pending_);
     pending_.reset();
-    return compute_gradient(chunk, plan);
+    return compute_gradient(chunk, plan, online_lr);
   }
   TBPTT_CHECK(!policy_.random() && policy_.kind() != TruncationKind::adaptive,
               "kind " << to_string(policy_.kind()) << " draws its chunks: use next_plan() or pass the plan");
-  ChunkPlan plan;
-  plan.steps = chunk.steps;
-  plan.window = policy_.config().k2;
-  return compute_gradient(chunk, plan);
+  return compute_gradient(chunk, policy_.plan_for(chunk.steps), online_lr);
 }
 
 template <class S>
-UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const ChunkPlan& plan) {
+S TbpttTrainer<S>::online_head_loss(const StepBlock& chunk, Index keep, S scale, S lr) {
+  // rnnlm's learnNet: for each word in turn, the output error, then the hidden error through the
+  // output weights as they are (syn1^T er), then syn1 += alpha er h^T before the next word.
+  const Index n = chunk.steps, B = tape_.lanes(), H = net_.spec().hidden;
+  const Targets<S> all = block_targets(chunk, values_);
+  S sum = 0;
+  for (Index t = 0; t < n; ++t) {
+    for (Index i : head_params_) grad_[i].setZero();
+    const Targets<S> y = all.classes ? Targets<S>(all.classes + t * B)
+                                     : Targets<S>(sub(all.values, 0, all.values.rows(), t * B, B));
+    View<S> dh_step = view(dh_, 0, H, (keep + t) * B, B);
+    sum += net_.head().loss(params_, tape_.top_h(keep + t, 1), y, chunk.mask.data() + t * B, scale, &grad_, &dh_step);
+    for (Index i : head_params_) params_[i] -= lr * grad_[i];
+  }
+  for (Index i : head_params_) grad_[i].setZero();
+  return sum;
+}
+
+template <class S>
+UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const ChunkPlan& plan, double online_lr) {
   UpdateStats stats;
   const Index n = chunk.steps, B = tape_.lanes(), H = net_.spec().hidden;
   TBPTT_CHECK(plan.steps == n, "the plan is for " << plan.steps << " steps, the chunk has " << n);
@@ -119,8 +140,11 @@ UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const Chun
   ScopedWall timer(phases_.backward);
   const S scale = config_.tbptt.loss_reduction == LossReduction::mean ? S(1) / static_cast<S>(stats.count) : S(1);
   View<S> dh_chunk = view(dh_, 0, H, keep * B, n * B);
-  const S sum = net_.head().loss(params_, tape_.top_h(keep, n), block_targets(chunk, values_), chunk.mask.data(),
-                                 scale, &grad_, &dh_chunk);
+  // Without a learning rate (a probe of the gradient) an online head is the plain chunk gradient.
+  const bool online = plan.online_head && online_lr > 0;
+  const S sum = online ? online_head_loss(chunk, keep, scale, static_cast<S>(online_lr * plan.lr_scale))
+                       : net_.head().loss(params_, tape_.top_h(keep, n), block_targets(chunk, values_),
+                                          chunk.mask.data(), scale, &grad_, &dh_chunk);
   stats.loss = static_cast<double>(sum * scale);
   const Index ws = plan.window.is_full() ? 0 : std::max<Index>(0, keep + n - plan.window.steps());
   stats.window_steps = keep + n - ws;
@@ -129,6 +153,9 @@ UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const Chun
   if (ws < keep) view(dh_, 0, H, ws * B, (keep - ws) * B).setZero();
   backward_weighted(tape_, params_, grad_, ws, keep + n - ws, cview(dh_, 0, H, ws * B, (keep + n - ws) * B), keep,
                     plan.boundary_weight);
+  if (!plan.grad_scale.identity())
+    for (Index i = 0; i < grad_.layout().count(); ++i)
+      if (const double f = plan.grad_scale.of(roles_[static_cast<size_t>(i)]); f != 1) grad_[i] *= static_cast<S>(f);
   stats.nonfinite = !std::isfinite(stats.loss) || !grad_.flat().allFinite();
   return stats;
 }
@@ -158,7 +185,7 @@ UpdateStats TbpttTrainer<S>::update(Stream& stream, double lr) {
     ScopedWall timer(phases_.data);
     stream.next(n, block_);
   }
-  UpdateStats stats = compute_gradient(block_);
+  UpdateStats stats = compute_gradient(block_, lr);
   apply(stats, lr);
   return stats;
 }

@@ -15,6 +15,9 @@
 //      the chunk are back-propagated with their stored activations and the current weights (the
 //      classic RNNLM scheme) unless recompute re-ran them; the gradient entering chunk step j
 //      from step j + 1 is multiplied by the plan's boundary weight j (weighted_backward.hpp);
+//      a plan's grad_scale then multiplies each kind of parameter's gradient (faster-rnnlm);
+//      with a plan's online_head (rnnlm, faster-rnnlm), step 4 runs one step at a time and the
+//      head takes a plain SGD step after each, so the next step's loss and dh use the new head;
 //   6. clips, then takes one optimizer step with the learning rate times the plan's lr_scale;
 //   7. carries the state: it is simply the tape's newest state block.
 // With k1 = k2 = full on aligned episodes this is plain unrolled BPTT over each episode, and the
@@ -70,8 +73,10 @@ class TbpttTrainer {
   // Steps 1-5 on one chunk (block.lanes must equal the batch): leaves the unclipped gradient in
   // grad(). Then apply() does steps 6 (clip, optimizer) unless the update is skipped. Without a
   // plan: the one next_plan drew, else (kind fixed only) the fixed plan of that chunk length.
-  UpdateStats compute_gradient(const StepBlock& chunk, const ChunkPlan& plan);
-  UpdateStats compute_gradient(const StepBlock& chunk);
+  // online_lr > 0: the learning rate of a plan's per-step output-layer steps (online_head), which
+  // compute_gradient then takes itself; 0 (a probe of the gradient): the plain chunk gradient.
+  UpdateStats compute_gradient(const StepBlock& chunk, const ChunkPlan& plan, double online_lr = 0);
+  UpdateStats compute_gradient(const StepBlock& chunk, double online_lr = 0);
   void apply(UpdateStats& stats, double lr);
 
   // adaptive: how the trainer measures the per-lag gradient norms when the policy asks
@@ -90,6 +95,9 @@ class TbpttTrainer {
 
  private:
   Index steps_to_keep(const StepBlock& chunk, Window window) const;
+  // The chunk's head loss one step at a time, each followed by an SGD step of the head at lr;
+  // leaves dh of the chunk's steps and a zero head gradient.
+  S online_head_loss(const StepBlock& chunk, Index keep, S scale, S lr);
 
   const Network<S>& net_;
   ParamBuffer<S>& params_;
@@ -104,6 +112,8 @@ class TbpttTrainer {
   Matrix<S> dh_;         // (H, capacity*B) gradient w.r.t. the top h, per stored step
   Matrix<S> values_;     // (O, n*B) regression targets in the run's precision
   PhaseSeconds phases_;
+  std::vector<ParamRole> roles_;   // of each parameter tensor (grad_scale, online_head)
+  std::vector<Index> head_params_; // the tensors of role head
 };
 
 // Copies a block's inputs and reset flags into tape steps [t0, t0 + block.steps).

@@ -50,13 +50,18 @@ TruncationConfig resolve(TruncationConfig c) {
         c.k2 = b + k - 2;
       }
       c.recompute = false;
+      // learnNet adds alpha times each word's error to the weights, unscaled: a sum.
+      c.loss_reduction = LossReduction::sum;
       break;
     }
     case TruncationKind::faster_rnnlm:
       // --bptt B --bptt-skip K (TruncatedBPTTMixin::BackwardSequenceTruncated): one update per
       // sentence (episode); going back from its last step, B boundaries pass the gradient, then
-      // K block it, periodically, from a random phase per sentence; bptt 0: no truncation.
+      // K block it, periodically, from a random phase per sentence; bptt 0: no truncation. The
+      // per-word losses are summed (each word's output update is unscaled); the recurrent layer's
+      // gradients are then divided by step counts (faster_rnnlm_scale below).
       c.k1 = c.k2 = Window::full();
+      c.loss_reduction = LossReduction::sum;
       break;
     default:
       break;
@@ -94,6 +99,20 @@ double fit_decay(const std::vector<double>& phi) {
   if (n < 2) return 0.0;  // nothing measurable reaches back: no decay to speak of
   const double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
   return std::clamp(std::exp(slope), 0.0, 0.999);
+}
+
+// faster-rnnlm's UpdateWeights (layers/simple_layer.cc, layers/gru_layer.cc): after the backward
+// pass over a sentence of n steps, the recurrent matrices' gradients (sums over the n - 1 step
+// pairs) are divided by n, the input matrices' (sums over n steps) by n + 1 and the GRU's biases by
+// n - 1 (no update at all for n = 1); the embeddings (layer 0's input on tokens) take the plain
+// sum. Biases of the tanh RNN follow the GRU's rule: faster-rnnlm's simple layer has none.
+GradScale faster_rnnlm_scale(Index n) {
+  GradScale s;
+  const double steps = static_cast<double>(n);
+  s.recurrent = 1 / steps;
+  s.input = 1 / (steps + 1);
+  s.bias = n > 1 ? 1 / (steps - 1) : 0.0;
+  return s;
 }
 
 }  // namespace
@@ -176,6 +195,15 @@ ChunkPlan TruncationPolicy::next_fixed(Index left) const {
   return plan;
 }
 
+ChunkPlan TruncationPolicy::plan_for(Index steps) const {
+  ChunkPlan plan;
+  plan.steps = steps;
+  plan.window = c_.k2;
+  plan.online_head = online_head();
+  if (kind_ == TruncationKind::faster_rnnlm) plan.grad_scale = faster_rnnlm_scale(steps);
+  return plan;
+}
+
 Index TruncationPolicy::draw_artbp_length() {
   // Sequential draws of the truncation events: at each boundary j, truncate with hazard c_j.
   Index L = 1;
@@ -214,7 +242,7 @@ ChunkPlan TruncationPolicy::next(Index left) {
       return plan;
     }
     case TruncationKind::faster_rnnlm: {
-      ChunkPlan plan = next_fixed(left);
+      ChunkPlan plan = plan_for(next_fixed(left).steps);
       if (period_ == 0) return plan;
       const Index b = c_.bptt.value_or(0);
       // Going back from the last step, the phase runs phase0, phase0 - 1, ..., 0, P - 1, ...; the
@@ -229,7 +257,7 @@ ChunkPlan TruncationPolicy::next(Index left) {
       return plan;
     }
     default:
-      return next_fixed(left);
+      return plan_for(next_fixed(left).steps);
   }
 }
 
@@ -289,6 +317,10 @@ bool TruncationPolicy::random() const {
          (kind_ == TruncationKind::faster_rnnlm && period_ > 0);
 }
 
+bool TruncationPolicy::online_head(TruncationKind kind) {
+  return kind == TruncationKind::rnnlm || kind == TruncationKind::faster_rnnlm;
+}
+
 bool TruncationPolicy::needs_episodes() const {
   switch (kind_) {
     case TruncationKind::variable:
@@ -331,6 +363,15 @@ void TruncationPolicy::observe_lag_profile(const std::vector<double>& phi) {
     }
   }
   k2_now_ = chosen;
+}
+
+std::string optimizer_problem(TruncationKind kind, const OptimizerConfig& o) {
+  if (!TruncationPolicy::online_head(kind) || (o.kind == OptimizerKind::sgd && o.momentum == 0 && o.weight_decay == 0))
+    return "";
+  return std::string("kind ") + to_string(kind) +
+         " updates the output layer after every step with plain SGD, as that toolkit does: use optimizer sgd "
+         "without momentum or weight decay (or kind fixed for TBPTT(k1, k2) with one update of the output layer "
+         "per chunk)";
 }
 
 TruncationPolicy make_truncation_policy(const RunConfig& config, Index max_episode_length, bool aligned_episodes) {

@@ -43,11 +43,16 @@
 //               T = phi_max beta / (1 - beta) the geometric tail beyond the measured lags; k2 is
 //               the smallest K in [min, max] with delta(K) < delta (max if none).
 //   rnnlm, faster_rnnlm, dl4j, keras, lightning: other toolkits' flags, mapped to the schemes
-//               above with the same semantics (resolve(); the table is in experiments/SCHEMA.md).
+//               above with the same semantics (resolve(); the table, with the source each was read
+//               from, is harness/config/truncation_kinds.cpp, printed in experiments/SCHEMA.md).
+//               rnnlm and faster_rnnlm also sum the losses and update the output layer after every
+//               step (ChunkPlan::online_head), and faster_rnnlm divides each weight's gradient by
+//               its step count (ChunkPlan::grad_scale), as their code does.
 #pragma once
 
 #include <vector>
 
+#include "harness/train/param_roles.hpp"
 #include "harness/train/run_config.hpp"
 #include "models/rng.hpp"
 
@@ -62,6 +67,13 @@ struct ChunkPlan {
   // step j (every layer's h and c); entry 0 is the boundary into the chunk.
   std::vector<double> boundary_weight;
   double lr_scale = 1;             // the update's learning rate is lr * lr_scale
+  // Factors on the gradient of each kind of parameter (param_roles.hpp), applied before clipping:
+  // faster-rnnlm divides each weight's summed gradient by a count of the steps it summed over.
+  GradScale grad_scale;
+  // The output layer takes a plain SGD step after each step's loss, and the next step's loss and
+  // gradient use the updated layer (rnnlm's and faster-rnnlm's per-word output update); its
+  // gradient then never reaches the clipping or the optimizer.
+  bool online_head = false;
 };
 
 class TruncationPolicy {
@@ -77,6 +89,8 @@ class TruncationPolicy {
   // Draws the next update's plan. episode_left > 0: the chunk ends at most that many steps ahead
   // (an aligned episode's end, or the end of a probe); 0: no such limit.
   ChunkPlan next(Index episode_left);
+  // The plan of a chunk of `steps` steps for a kind that draws nothing (!random(), not adaptive).
+  ChunkPlan plan_for(Index steps) const;
 
   // Steps the tape must hold for any plan (>= 1).
   Index tape_capacity() const;
@@ -86,6 +100,10 @@ class TruncationPolicy {
   // True when a plan may carry boundary weights or a learning-rate scale, or chunk lengths are
   // drawn: the trainer and the probe then take the general path.
   bool random() const;
+  // True when plans update the output layer at every step (ChunkPlan::online_head): the run must
+  // use plain SGD (no momentum, no weight decay), as rnnlm and faster-rnnlm do.
+  bool online_head() const { return online_head(kind_); }
+  static bool online_head(TruncationKind kind);
   // True when a window or chunk is `full` (an episode): the task must have episodes.
   bool needs_episodes() const;
 
@@ -116,6 +134,9 @@ class TruncationPolicy {
   double beta_;
   long long updates_ = 0;
 };
+
+// Empty when the optimizer suits the policy; else why not (online_head needs plain SGD).
+std::string optimizer_problem(TruncationKind kind, const OptimizerConfig& optimizer);
 
 // The truncation policy of a run config (seed derived from (seed, "tbptt")).
 TruncationPolicy make_truncation_policy(const RunConfig& config, Index max_episode_length, bool aligned_episodes);

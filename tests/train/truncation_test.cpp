@@ -92,6 +92,19 @@ struct Outcome {
   bool weighted = false, scaled = false;
 };
 
+// faster-rnnlm's UpdateWeights, written out from its source for a sentence of n steps on dense
+// inputs: recurrent matrices / n, input matrices / (n + 1), biases / (n - 1) (0 for n = 1), the
+// output layer untouched (it is updated per word, outside this division).
+void faster_rnnlm_divide(ParamBuffer<double>& g, Index n) {
+  const double steps = static_cast<double>(n);
+  for (Index i = 0; i < g.layout().count(); ++i) {
+    const std::string& name = g.layout().spec(i).name;
+    const auto ends = [&](const std::string& tail) { return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0; };
+    if (name.rfind("out.", 0) == 0) continue;
+    g[i] *= ends(".Wh") ? 1 / steps : ends(".Wx") ? 1 / (steps + 1) : (n > 1 ? 1 / (steps - 1) : 0.0);
+  }
+}
+
 // Trainer and reference side by side over one script, the plans drawn by the trainer's policy.
 Outcome run_against_reference(const Scheme& sc, const std::string& cell, Index layers, uint64_t seed) {
   ScriptSpec s;
@@ -128,6 +141,7 @@ Outcome run_against_reference(const Scheme& sc, const std::string& cell, Index l
     naive.set_params(p);
     const double naive_loss = naive.chunk(chunk, plan.window.is_full() ? 0 : plan.window.steps(), plan.boundary_weight);
     naive.get_grad(expected);
+    if (sc.t.kind == TruncationKind::faster_rnnlm) faster_rnnlm_divide(expected, plan.steps);
     const Vector<double> before = p.flat();
     UpdateStats st = trainer.compute_gradient(chunk);
     INFO(sc.name << " " << cell << " L=" << layers << " seed " << seed << " chunk at " << t << " of "
@@ -362,4 +376,102 @@ TEST_CASE("a policy's draws come from its own stream: same seed, same plans", "[
     INFO(sc.name);
     CHECK(differs == a.random());
   }
+}
+
+namespace {
+
+// One rnnlm-style chunk update with and without the per-step output update (ChunkPlan::
+// online_head), from the same parameters: the trainer of kind rnnlm, and a fixed TBPTT(k1, k2)
+// trainer with the same windows and summed losses (the chunk-level head update).
+struct OnlineCase {
+  Vector<double> online_params, batch_params, online_grad, batch_grad;
+  std::vector<Index> head;  // head tensor indices
+  ParamBuffer<double> before;
+};
+
+OnlineCase online_vs_batch(double lr) {
+  ScriptSpec s;
+  s.model = ModelSpec{"rnn", InputKind::dense, HeadKind::softmax_xent, 3, 4, 3, 1};
+  s.lanes = 2;
+  s.steps = 4;
+  s.mask_p = 1;
+  s.reset_p = 0;
+  s.seed = 21;
+  const StepBlock all = make_script(s);
+  Network<double> net(s.model);
+  OnlineCase c{{}, {}, {}, {}, {}, net.make_buffer()};
+  Rng rng(4);
+  net.init(c.before, InitSpec{}, rng);
+  c.before.flat() *= 2.0;
+  for (Index i = 0; i < c.before.layout().count(); ++i)
+    if (c.before.layout().spec(i).name.rfind("out.", 0) == 0) c.head.push_back(i);
+  auto run = [&](const TruncationConfig& t, Vector<double>& params_after, Vector<double>& grad) {
+    ParamBuffer<double> p = c.before;
+    TrainConfig tc;
+    tc.batch = s.lanes;
+    tc.tbptt = t;
+    tc.optimizer.kind = OptimizerKind::sgd;
+    tc.optimizer.lr = lr;
+    TbpttTrainer<double> trainer(net, p, tc, 0, false, 1);
+    ScriptedStream stream(all, 0);
+    StepBlock chunk;
+    stream.next(trainer.next_chunk_length(stream), chunk);
+    UpdateStats st = trainer.compute_gradient(chunk, lr);
+    grad = trainer.grad().flat();
+    trainer.apply(st, lr);
+    params_after = p.flat();
+  };
+  TruncationConfig rnnlm;
+  rnnlm.kind = TruncationKind::rnnlm;
+  rnnlm.bptt = 2;
+  rnnlm.bptt_block = 4;  // one chunk of 4 steps, window 4
+  TruncationConfig fixed;
+  fixed.k1 = 4;
+  fixed.k2 = 4;
+  fixed.loss_reduction = LossReduction::sum;
+  run(rnnlm, c.online_params, c.online_grad);
+  run(fixed, c.batch_params, c.batch_grad);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("rnnlm and faster_rnnlm update the output layer after every step, as learnNet does", "[truncation][toolkits]") {
+  // The exact replay of the per-step updates is PyTorch's (scripts/crosscheck_pytorch.py on the
+  // rnnlm and faster_rnnlm traces); here, what must hold whatever the arithmetic.
+  const OnlineCase big = online_vs_batch(0.5);
+  // The head's own steps were taken inside compute_gradient: its gradient never reaches the
+  // optimizer, and the recurrent weights take one SGD step with the gradient shown.
+  for (Index i : big.head) {
+    const auto& sp = big.before.layout().spec(i);
+    CHECK(big.online_grad.segment(sp.offset, sp.size()).cwiseAbs().maxCoeff() == 0.0);
+    CHECK((big.online_params.segment(sp.offset, sp.size()) - big.before.flat().segment(sp.offset, sp.size()))
+              .cwiseAbs()
+              .maxCoeff() > 1e-3);
+  }
+  // Updating the head step by step is not the chunk's summed step: the two differ at O(lr^2) in
+  // the head and O(lr) in the recurrent gradient (later steps see an updated head) ...
+  const double d_big = (big.online_params - big.batch_params).cwiseAbs().maxCoeff();
+  CHECK(d_big > 1e-4);
+  // ... and agree as lr -> 0: ten times smaller a rate, about a hundred times closer parameters.
+  const OnlineCase small = online_vs_batch(0.05);
+  const double d_small = (small.online_params - small.batch_params).cwiseAbs().maxCoeff();
+  CHECK(d_small < d_big / 30);
+  CHECK(d_small > 0);
+}
+
+TEST_CASE("rnnlm and faster_rnnlm refuse an optimizer their per-step output update cannot follow", "[truncation][toolkits]") {
+  ModelSpec m{"rnn", InputKind::dense, HeadKind::softmax_xent, 3, 4, 3, 1};
+  Network<double> net(m);
+  ParamBuffer<double> p = net.make_buffer();
+  TrainConfig tc;
+  tc.tbptt.kind = TruncationKind::rnnlm;
+  tc.tbptt.bptt = 3;
+  tc.optimizer.kind = OptimizerKind::adam;
+  CHECK_THROWS_WITH((TbpttTrainer<double>(net, p, tc, 0, false, 1)), Catch::Contains("optimizer sgd"));
+  tc.optimizer.kind = OptimizerKind::sgd;
+  tc.optimizer.momentum = 0.9;
+  CHECK_THROWS_WITH((TbpttTrainer<double>(net, p, tc, 0, false, 1)), Catch::Contains("without momentum"));
+  tc.optimizer.momentum = 0;
+  CHECK_NOTHROW(TbpttTrainer<double>(net, p, tc, 0, false, 1));
 }
