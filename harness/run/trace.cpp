@@ -108,7 +108,7 @@ json trace_json(const RunConfig& config, long long updates) {
     if (s.plan.online_head) up["online_head"] = true;  // the head took an SGD step after each step
     if (!s.plan.grad_scale.identity()) {
       json scale = json::object();  // the factor on each tensor's gradient, before clipping
-      const std::vector<ParamRole> roles = param_roles(*net.layout(), spec.input_kind == InputKind::tokens);
+      const std::vector<ParamRole> roles = param_roles(params.layout(), spec.input_kind == InputKind::tokens);
       for (Index i = 0; i < params.layout().count(); ++i)
         scale[params.layout().spec(i).name] = s.plan.grad_scale.of(roles[static_cast<size_t>(i)]);
       up["grad_scale"] = scale;

@@ -128,7 +128,7 @@ UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const Chun
     tape_.append(n);
     load_inputs(tape_, keep, chunk);
     // Recompute: re-run the kept steps with the current weights from the stored entering state.
-    if (config_.tbptt.recompute && keep > 0) tape_.forward(params_, 0, keep);
+    if (policy_.config().recompute && keep > 0) tape_.forward(params_, 0, keep);
     tape_.forward(params_, keep, n);
   }
   for (uint8_t m : chunk.mask) stats.count += m;
@@ -138,7 +138,7 @@ UpdateStats TbpttTrainer<S>::compute_gradient(const StepBlock& chunk, const Chun
     return stats;
   }
   ScopedWall timer(phases_.backward);
-  const S scale = config_.tbptt.loss_reduction == LossReduction::mean ? S(1) / static_cast<S>(stats.count) : S(1);
+  const S scale = policy_.config().loss_reduction == LossReduction::mean ? S(1) / static_cast<S>(stats.count) : S(1);
   View<S> dh_chunk = view(dh_, 0, H, keep * B, n * B);
   // Without a learning rate (a probe of the gradient) an online head is the plain chunk gradient.
   const bool online = plan.online_head && online_lr > 0;

@@ -118,7 +118,7 @@ TEST_CASE("a scheme's bad parameters are refused with the file position before a
   CHECK(error_of("{kind: adaptive, delta: 0.1}") == ":4:10: error: train.tbptt: kind adaptive needs k1 >= 1 on an endless stream");
   CHECK(error_of("{kind: randomized, mean: 6}") == "no error");  // streams suit drawn chunks
   CHECK(error_of("{kind: rnnlm, bptt: 5, bptt_block: 3}") ==
-        ":1:1: error: train.optimizer: kind rnnlm updates the output layer after every step with plain SGD, as that "
+        ":3:1: error: train.optimizer: kind rnnlm updates the output layer after every step with plain SGD, as that "
         "toolkit does: use optimizer sgd without momentum or weight decay (or kind fixed for TBPTT(k1, k2) with one "
         "update of the output layer per chunk)");  // the default optimizer is adam
 }
