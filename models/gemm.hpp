@@ -52,9 +52,10 @@ class PackedMatrix {
   Matrix<S> packed_;
 };
 
-// A general product with its own packing buffer, kept by whoever calls it in a loop. With
-// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A):
-// the buffer stays at most (m, kInnerBlock) whatever k (a long window's weight gradient).
+// A general product with its own packing buffers, kept by whoever calls it in a loop. With
+// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A) and,
+// when op(B) = B^T, copying that slice of B^T: the buffers stay at most (m, kInnerBlock) and
+// (kInnerBlock, n) whatever k (a long window's weight gradient).
 template <class S>
 class Gemm {
  public:
@@ -63,6 +64,7 @@ class Gemm {
 
  private:
   PackedMatrix<S> a_;
+  Matrix<S> b_t_;  // (kInnerBlock, n): a slice of B^T (libxsmm only)
 };
 
 // This thread's Gemm, for window products whose caller holds no workspace (Cell's input
