@@ -54,6 +54,18 @@ inline int product_threads(Index m, Index n, Index k) {
 }
 
 #if defined(TBPTT_WITH_LIBXSMM)
+// X^T, copied into buf (grown only if needed), as a view. Its leading dimension is padded by one
+// cache line: with kInnerBlock = 1024 rows unpadded, the kernel's loads from consecutive columns
+// would sit 4 KiB apart, on the same L1 sets (measured: the head's weight gradient ran at a third
+// of the rate).
+ConstView<float> transposed(ConstView<float> X, Matrix<float>& buf) {
+  const Index ld = X.cols() + 16;
+  ensure_size(buf, ld, X.rows());
+  View<float> t(buf.data(), X.cols(), X.rows(), Eigen::OuterStride<>(ld));
+  t.noalias() = X.transpose();
+  return cview(t);
+}
+
 // C (m, n) (+)= A (m, k) op(X) tile by tile. A is either packed (lda == 0: the layout of
 // PackedMatrix::packed_) or a plain column-major matrix with leading dimension lda.
 void tiled_product(const float* A, Index lda, Index m, Index k, ConstView<float> X, Op opX, View<float> C,
@@ -168,17 +180,20 @@ void Gemm<S>::operator()(ConstView<S> A, Op opA, ConstView<S> B, Op opB, View<S>
       if (!accumulate) C.setZero();
       return;
     }
-    // A few column blocks read A only a few times: the kernels then read it in place (lda = its
-    // outer stride) rather than pay for a packed copy (measured on dWx, n = I = 64 columns).
-    if (opA == Op::N && n <= 2 * PackedMatrix<S>::kColBlock) {
-      tiled_product(A.data(), A.outerStride(), m, k, B, opB, C, accumulate);
-      return;
-    }
     constexpr Index KB = PackedMatrix<S>::kInnerBlock;
     for (Index k0 = 0; k0 < k; k0 += KB) {
       const Index kl = std::min(KB, k - k0);
+      // op(B) = B^T (the weight gradients dA x^T) with more than one row block: B^T is copied
+      // (one pass over B, reused by every row block) so that the kernels read it untransposed.
+      // Measured (harness/bench/gemm_bench.cpp, Xeon with AVX-512): libxsmm 1.17's TRANS_B
+      // kernels ran dWh at 82 and dWx at 44 GFLOP/s at H = 512, the copy and untransposed kernels
+      // at 121 and 96; with a single row block (the head's dW, O = 64 rows) TRANS_B stays faster.
+      const bool copy_bt = opB == Op::T && m > PackedMatrix<S>::kRowBlock;
+      const ConstView<S> Bk = opB == Op::N ? sub(B, k0, kl, 0, n)
+                              : copy_bt    ? transposed(sub(B, 0, n, k0, kl), b_t_)
+                                           : sub(B, 0, n, k0, kl);
       a_.pack(opA == Op::N ? sub(A, 0, m, k0, kl) : sub(A, k0, kl, 0, m), opA);
-      a_.multiply(opB == Op::N ? sub(B, k0, kl, 0, n) : sub(B, 0, n, k0, kl), opB, C, accumulate || k0 > 0);
+      a_.multiply(Bk, copy_bt ? Op::N : opB, C, accumulate || k0 > 0);
     }
     return;
   }

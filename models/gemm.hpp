@@ -6,8 +6,10 @@
 //            contiguous row blocks of kRowBlock rows, columns tiled by kColBlock and the inner
 //            dimension by kInnerBlock (see PackedMatrix). No allocation once the buffers fit.
 //   eigen    otherwise: Eigen's GEMM (which allocates packing buffers inside each call).
-// oneDNN's dnnl_sgemm was measured too (harness/bench/gemm_bench.cpp) but allocates a packing
-// buffer inside every call, which the training loop must not do.
+// oneDNN's dnnl_sgemm was measured too (harness/bench/gemm_bench.cpp): on a Xeon with AVX-512 it
+// beats these kernels at the window weight gradients (dWh 159 against 130 GFLOP/s, dWx 111
+// against 83, H = 512) but allocates a packing buffer inside every call, which the training loop
+// must not do (tests/alloc); Eigen's GEMM allocates too.
 //
 // Invariants: the packed buffers only grow (ensure_size), so a loop over the same or smaller
 // shapes never allocates; results depend only on the shapes and values (fixed summation order),
@@ -52,9 +54,10 @@ class PackedMatrix {
   Matrix<S> packed_;
 };
 
-// A general product with its own packing buffer, kept by whoever calls it in a loop. With
-// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A):
-// the buffer stays at most (m, kInnerBlock) whatever k (a long window's weight gradient).
+// A general product with its own packing buffers, kept by whoever calls it in a loop. With
+// libxsmm it walks the inner dimension in blocks of kInnerBlock, packing that slice of op(A) and,
+// when op(B) = B^T, copying that slice of B^T: the buffers stay at most (m, kInnerBlock) and
+// (kInnerBlock, n) whatever k (a long window's weight gradient).
 template <class S>
 class Gemm {
  public:
@@ -63,6 +66,7 @@ class Gemm {
 
  private:
   PackedMatrix<S> a_;
+  Matrix<S> b_t_;  // (kInnerBlock, n): a slice of B^T (libxsmm only)
 };
 
 // This thread's Gemm, for window products whose caller holds no workspace (Cell's input

@@ -23,6 +23,7 @@
 #include "models/gemm.hpp"
 
 #if defined(TBPTT_WITH_DNNL)
+#include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
 #endif
 
@@ -71,6 +72,9 @@ void eigen_product(const Matrix<float>& A, Op opA, const Matrix<float>& B, Op op
 
 void bm_gemm(benchmark::State& state, const std::string& product, const std::string& backend) {
   Eigen::setNbThreads(1);
+#if defined(TBPTT_WITH_DNNL)
+  omp_set_num_threads(1);  // dnnl_sgemm runs on OpenMP's threads: one, like the other backends
+#endif
   const Shape s = shape_of(product, state.range(0));
   std::mt19937 gen(static_cast<unsigned>(s.m * 31 + s.n * 7 + s.k));
   const Matrix<float> A = s.opA == Op::N ? random_matrix(s.m, s.k, gen) : random_matrix(s.k, s.m, gen);

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "models/gemm.hpp"
 
@@ -103,6 +104,33 @@ TEMPLATE_TEST_CASE("a packed matrix gives the same bits as Gemm, on 1 and 2 thre
   CHECK(two_threads == by_packed);
   CHECK(reference<S>(W, Op::T, X, Op::N, by_packed, false).isApprox(by_packed.template cast<double>(),
                                                                   std::is_same_v<S, float> ? 1e-4 : 1e-12));
+}
+
+TEMPLATE_TEST_CASE("a weight gradient gives the same bits through the copied B^T as through TRANS_B", "[gemm]",
+                   float, double) {
+  // Gemm copies B^T for op(B) = B^T over more than one row block (models/gemm.cpp); the packed
+  // matrix's TRANS_B product sums in the same order, so the copy moves no result.
+  using S = TestType;
+  const Index m = 256, k = PackedMatrix<S>::kInnerBlock + 100;
+  const Index n = GENERATE(Index{64}, Index{130});
+  std::mt19937 gen(static_cast<unsigned>(n));
+  const Matrix<S> A = random_matrix<S>(m, k, gen);  // dA
+  const Matrix<S> B = random_matrix<S>(n, k, gen);  // the states, read as B^T
+  Matrix<S> by_gemm = random_matrix<S>(m, n, gen);
+  Matrix<S> by_packed = by_gemm;
+  Gemm<S> gemm;
+  gemm(whole(A), Op::N, whole(B), Op::T, view(by_gemm, 0, m, 0, n), true);
+  // The same product on TRANS_B, block by block of the inner dimension as Gemm walks it with
+  // libxsmm (Eigen, for double or without libxsmm, takes the whole inner dimension at once).
+  const bool blocked = std::is_same_v<S, float> && std::string(window_gemm_backend()) == "libxsmm";
+  const Index block = blocked ? PackedMatrix<S>::kInnerBlock : k;
+  PackedMatrix<S> packed;
+  for (Index k0 = 0; k0 < k; k0 += block) {
+    const Index kl = std::min(block, k - k0);
+    packed.pack(cview(A, 0, m, k0, kl), Op::N);
+    packed.multiply(cview(B, 0, n, k0, kl), Op::T, view(by_packed, 0, m, 0, n), true);
+  }
+  CHECK(by_gemm == by_packed);
 }
 
 TEST_CASE("the backends are named", "[gemm]") {

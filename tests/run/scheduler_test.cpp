@@ -3,6 +3,9 @@
 // request, a reporter that cannot record a run.
 #include <catch2/catch.hpp>
 
+#include <omp.h>
+
+#include <algorithm>
 #include <mutex>
 #include <sstream>
 
@@ -163,6 +166,20 @@ TEST_CASE("plain progress prints one line per finished run", "[run][scheduler]")
   CHECK(first.rfind("[1/2] run-10-1 k1=10 ok loss=0.101 ", 0) == 0);
   CHECK(second.rfind("[2/2] run-05-1 k1=5 failed: fake failure in run-05-1 ", 0) == 0);
   CHECK(first.back() == 's');
+}
+
+TEST_CASE("by default, jobs times threads per run never exceed the cores", "[run][scheduler]") {
+  // Issue 13: a run with run.threads_per_run = N takes N cores, so the default job count divides
+  // the cores by the largest N; an explicit --jobs is the user's choice and is kept.
+  Experiment e = fake_experiment(1, "unused");
+  for (auto& r : e.runs) r.config.threads = 2;
+  const int cores = omp_get_num_procs();
+  const int jobs = resolve_jobs(0, e.runs);
+  CHECK(jobs == std::max(1, std::min(cores / 2, 3)));
+  if (cores >= 2) CHECK(jobs * 2 <= cores);
+  e.runs[1].config.threads = cores + 1;  // one run wants more than every core: one job at a time
+  CHECK(resolve_jobs(0, e.runs) == 1);
+  CHECK(resolve_jobs(3, e.runs) == 3);
 }
 
 TEST_CASE("jobs resolve to a positive count no larger than the runs", "[run][scheduler]") {
