@@ -279,6 +279,10 @@ void check_run(const RunConfig& c, const ConfigNode& root, const std::string& no
   if (c.train.tbptt.kind != TruncationKind::adaptive && !draws_own_chunks && t.k2.is_full() && stream)
     full_error("k2", "task " + c.task.kind + " is one endless stream; full needs episodes");
 
+  if (c.model.head == HeadLayer::identity && c.model.hidden != info.output_size)
+    throw ConfigError(root.nearest_loc({"model", "hidden"}), "model.hidden",
+                      "an identity head (model.head: identity) needs hidden = the task's " +
+                          std::to_string(info.output_size) + " outputs, got " + std::to_string(c.model.hidden) + note);
   check_memory(c, *task, root, note);
 }
 

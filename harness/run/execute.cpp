@@ -23,6 +23,9 @@
 namespace tbptt {
 namespace {
 
+// Models with at most this many parameters report their values at each evaluation.
+constexpr Index kReportedParams = 8;
+
 // Running means of the per-update figures between two evaluation points.
 struct RunningMeans {
   double loss = 0, norm = 0;
@@ -43,8 +46,7 @@ class RunLoop {
         on_point_(on_point),
         task_(make_task(config.task.kind, config.task.params)),
         info_(task_->info()),
-        net_(ModelSpec{config.model.cell, info_.input_kind, info_.head, info_.input_size, config.model.hidden,
-                       info_.output_size, config.model.layers}),
+        net_(network_spec(config.model, info_)),
         params_(net_.make_buffer()) {
     Rng init_rng = Rng(config.seed).split("init");
     net_.init(params_, config.model.init, init_rng);
@@ -252,6 +254,13 @@ class RunLoop {
       }
       lag_profile_ = fr.lag_profile;
     }
+    // A model of a few scalars (the influence-balancing system's theta): its parameters at each
+    // evaluation, as curve columns param_<tensor>[<i>] (the trajectory is the result).
+    if (params_.flat().size() <= kReportedParams)
+      for (const auto& s : params_.layout().specs())
+        for (Index i = 0; i < s.size(); ++i)
+          p.eval["param_" + s.name + (s.size() > 1 ? "[" + std::to_string(i) + "]" : "")] =
+              static_cast<double>(params_.flat()(s.offset + i));
     schedule.on_validation(e.loss);
     for (const auto& [k, v] : p.eval) {
       auto it = best_.find(k);

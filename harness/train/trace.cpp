@@ -62,8 +62,7 @@ template <class S>
 json trace_json(const RunConfig& config, long long updates) {
   auto task = make_task(config.task.kind, config.task.params);
   const TaskInfo& info = task->info();
-  const ModelSpec spec{config.model.cell, info.input_kind, info.head, info.input_size, config.model.hidden,
-                       info.output_size, config.model.layers};
+  const ModelSpec spec = network_spec(config.model, info);
   Network<S> net(spec);
   ParamBuffer<S> params = net.make_buffer();
   Rng init_rng = Rng(config.seed).split("init");
