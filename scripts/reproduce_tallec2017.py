@@ -121,6 +121,9 @@ def plot(data, out_stem):
                  label=f"K = {r['K']}" if r["clip"] == "off" else None)
     ax2.axhline(OPTIMUM, color="k", lw=0.8, ls=":")
     ax2.set_yscale("symlog", linthresh=1.0)
+    ax2.set_ylim(bottom=-1.0)  # theta never goes below -1/6: no empty negative decades
+    top = max((abs(v) for r in rows for v in r["theta_curve"] if math.isfinite(v)), default=1.0)
+    ax2.set_yticks([-1, 0, 1] + [10.0 ** e for e in range(2, int(math.log10(max(top, 10))) + 1, 2)])
     ax2.set_xlabel("update")
     ax2.set_ylabel("theta (symlog)")
     ax2.set_title("theta during TBPTT(K, K) (dashed: clipped), dotted: -1/6", fontsize=10)
