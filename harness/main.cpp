@@ -182,6 +182,7 @@ struct BiasArgs {
   std::string file;
   std::vector<std::string> sets;
   long long length = 200, train_updates = 0;
+  bool sensitivity = false;
 };
 
 // One JSON object per run of the experiment: its setting and its truncation-bias profile.
@@ -189,7 +190,8 @@ int command_bias(const BiasArgs& args) {
   const Experiment e = load_experiment(args.file, args.sets);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& spec : e.runs) {
-    nlohmann::json j = bias_profile_json(spec.config, args.length, args.train_updates);
+    nlohmann::json j = args.sensitivity ? sensitivity_json(spec.config, args.length)
+                                        : bias_profile_json(spec.config, args.length, args.train_updates);
     j["id"] = spec.id;
     j["setting"] = setting_label(spec);
     j["swept"] = spec.swept;
@@ -300,6 +302,9 @@ int main_impl(int argc, char** argv) {
   bias->add_option("--length", bias_args.length, "Probe steps T")->check(CLI::PositiveNumber)->capture_default_str();
   bias->add_option("--train-updates", bias_args.train_updates, "Updates of train.* before probing")
       ->check(CLI::NonNegativeNumber)->capture_default_str();
+  bias->add_flag("--sensitivity", bias_args.sensitivity,
+                 "Instead: d(top h at the last step)/d(parameters) back-propagated K = 1..length steps, per parameter "
+                 "(small models; train/bias_probe.hpp)");
   add_set_option(*bias, bias_args.sets);
 
   try {

@@ -2,6 +2,7 @@
 
 #include "models/check.hpp"
 #include "models/gru_cell.hpp"
+#include "models/influence_cell.hpp"
 #include "models/lstm_cell.hpp"
 #include "models/mgu_cell.hpp"
 #include "models/rnn_cell.hpp"
@@ -15,8 +16,8 @@ std::unique_ptr<Cell<S>> make(Index input, Index hidden) {
 }
 
 template <template <class> class C>
-CellType entry(std::string name, std::string summary) {
-  return {std::move(name), std::move(summary), C<double>::kShape, &make<C, float>, &make<C, double>};
+CellType entry(std::string name, std::string summary, bool scheme_init = true) {
+  return {std::move(name), std::move(summary), C<double>::kShape, &make<C, float>, &make<C, double>, scheme_init};
 }
 
 }  // namespace
@@ -27,6 +28,7 @@ const std::vector<CellType>& cell_types() {
       entry<LstmCell>("lstm", "LSTM (Hochreiter & Schmidhuber 1997, forget gate of Gers et al. 2000), gates i, f, g, o"),
       entry<GruCell>("gru", "GRU (Cho et al. 2014) in PyTorch's convention, gates r, z, n, extra bias bhn"),
       entry<MguCell>("mgu", "minimal gated unit (Zhou et al. 2016): f gates both the reset and the update, gates f, n"),
+      entry<InfluenceCell>("influence", "influence balancing (Tallec & Ollivier 2017): s' = A s + (theta x) u, n = 23, fixed A and u, s_0 = 1, h = s_1", false),
   };
   return types;
 }
@@ -34,6 +36,13 @@ const std::vector<CellType>& cell_types() {
 std::vector<std::string> cell_names() {
   std::vector<std::string> names;
   for (const auto& t : cell_types()) names.push_back(t.name);
+  return names;
+}
+
+std::vector<std::string> scheme_init_cell_names() {
+  std::vector<std::string> names;
+  for (const auto& t : cell_types())
+    if (t.scheme_init) names.push_back(t.name);
   return names;
 }
 

@@ -21,12 +21,18 @@ struct CellType {
   CellShape shape;
   std::unique_ptr<Cell<float>> (*make_float)(Index input, Index hidden);
   std::unique_ptr<Cell<double>> (*make_double)(Index input, Index hidden);
+  // The cell registers prefix.Wx, prefix.Wh, prefix.b and initialises them by the scheme of
+  // models/init.hpp (the init tests check it). False for a fixed system with its own parameters
+  // and start (influence).
+  bool scheme_init = true;
 };
 
 // Every cell, in a fixed order.
 const std::vector<CellType>& cell_types();
 // The names of cell_types(), in that order.
 std::vector<std::string> cell_names();
+// The names of the cells with scheme_init, in that order.
+std::vector<std::string> scheme_init_cell_names();
 // The cell called `name`; throws ShapeError listing the known names.
 const CellType& cell_type(std::string_view name);
 

@@ -10,18 +10,23 @@ namespace tbptt {
 const char* to_string(HeadKind k) { return k == HeadKind::softmax_xent ? "softmax_xent" : "mse"; }
 
 template <class S>
-Head<S>::Head(HeadKind kind, Index hidden, Index output) : kind_(kind), hidden_(hidden), output_(output) {
+Head<S>::Head(HeadKind kind, Index hidden, Index output, HeadLayer layer)
+    : kind_(kind), layer_(layer), hidden_(hidden), output_(output) {
   TBPTT_CHECK(output >= 1, "output size must be >= 1, got " << output);
+  TBPTT_CHECK(layer == HeadLayer::linear || output == hidden,
+              "an identity head needs as many outputs as hidden units, got " << output << " and " << hidden);
 }
 
 template <class S>
 void Head<S>::add_params(ParamLayout& layout) {
+  if (layer_ == HeadLayer::identity) return;
   iW_ = layout.add_matrix("out.W", output_, hidden_);
   ib_ = layout.add_vector("out.b", output_);
 }
 
 template <class S>
 void Head<S>::init(ParamBuffer<S>& p, bool xavier, Rng& rng) const {
+  if (layer_ == HeadLayer::identity) return;
   if (xavier) {
     fill_uniform<S>(p[iW_], std::sqrt(6.0 / static_cast<double>(hidden_ + output_)), rng);
     p[ib_].setZero();
@@ -37,6 +42,10 @@ template <class S>
 void Head<S>::logits(const ParamBuffer<S>& p, ConstView<S> h, Matrix<S>& out) const {
   TBPTT_CHECK(h.rows() == hidden_, "head input has " << h.rows() << " rows, expected " << hidden_);
   resize_safely(out, output_, h.cols());
+  if (layer_ == HeadLayer::identity) {
+    out = h;
+    return;
+  }
   out.noalias() = p[iW_] * h;
   out.colwise() += p[ib_].col(0);
 }
@@ -55,9 +64,14 @@ S Head<S>::loss(const ParamBuffer<S>& p, ConstView<S> h, const Targets<S>& y, co
               "dh is " << dh->rows() << "x" << dh->cols() << ", expected " << hidden_ << "x" << n);
   ensure_size(z_, output_, n);
   auto z = z_.leftCols(n);
-  const ConstView<S> W(p[iW_].data(), output_, hidden_, Eigen::OuterStride<>(output_));
-  gemm_(W, Op::N, h, Op::N, View<S>(z.data(), output_, n, Eigen::OuterStride<>(z_.rows())), false);
-  z.colwise() += p[ib_].col(0);
+  const bool linear = layer_ == HeadLayer::linear;
+  const ConstView<S> W(linear ? p[iW_].data() : nullptr, output_, hidden_, Eigen::OuterStride<>(output_));
+  if (linear) {
+    gemm_(W, Op::N, h, Op::N, View<S>(z.data(), output_, n, Eigen::OuterStride<>(z_.rows())), false);
+    z.colwise() += p[ib_].col(0);
+  } else {
+    z = h;
+  }
   S total = 0;
   for (Index j = 0; j < n; ++j) {
     auto zj = z.col(j);
@@ -87,7 +101,9 @@ S Head<S>::loss(const ParamBuffer<S>& p, ConstView<S> h, const Targets<S>& y, co
     total += lj;
     zj *= scale;
   }
-  if (g) {
+  if (g && !linear) {
+    if (dh) *dh = z;  // z = h: the gradient w.r.t. h is the gradient w.r.t. z
+  } else if (g) {
     const ConstView<S> dz(z.data(), output_, n, Eigen::OuterStride<>(z_.rows()));
     gemm_(dz, Op::N, h, Op::T, View<S>((*g)[iW_].data(), output_, hidden_, Eigen::OuterStride<>(output_)), true);
     (*g)[ib_].col(0) += z.rowwise().sum();

@@ -9,7 +9,7 @@ namespace tbptt {
 const char* to_string(InputKind k) { return k == InputKind::dense ? "dense" : "tokens"; }
 
 template <class S>
-Network<S>::Network(const ModelSpec& spec) : spec_(spec), head_(spec.head, spec.hidden, spec.output) {
+Network<S>::Network(const ModelSpec& spec) : spec_(spec), head_(spec.head, spec.hidden, spec.output, spec.head_layer) {
   TBPTT_CHECK(spec.layers >= 1, "a network needs at least 1 layer, got " << spec.layers);
   ParamLayout layout;
   for (Index l = 0; l < spec.layers; ++l) {
@@ -32,10 +32,10 @@ void Network<S>::init(ParamBuffer<S>& p, const InitSpec& spec, Rng& rng) const {
 // arithmetic is O(G) per token and left out. Per layer, from the cell (Cell::recurrent_macs,
 // input_macs): forward, the recurrent product (2 R) and the input product (2 X, none for token
 // inputs, which are gathers); backward, dWh and dh (4 R), dWx (2 X) and, above layer 0, dx (2 X).
-// Head: 2OH forward, 4OH backward.
+// Head: 2OH forward, 4OH backward (none for an identity head).
 template <class S>
 double Network<S>::forward_flops_per_token() const {
-  double f = 2.0 * static_cast<double>(spec_.output * spec_.hidden);
+  double f = head_flops();
   for (Index l = 0; l < layers(); ++l) {
     const bool gather = l == 0 && spec_.input_kind == InputKind::tokens;
     f += 2.0 * cell(l).recurrent_macs() + (gather ? 0.0 : 2.0 * cell(l).input_macs());
@@ -45,7 +45,7 @@ double Network<S>::forward_flops_per_token() const {
 
 template <class S>
 double Network<S>::train_flops_per_token() const {
-  double f = 6.0 * static_cast<double>(spec_.output * spec_.hidden);
+  double f = 3.0 * head_flops();
   for (Index l = 0; l < layers(); ++l) {
     const double rec = 2.0 * cell(l).recurrent_macs();
     const double in = (l == 0 && spec_.input_kind == InputKind::tokens) ? 0.0 : 2.0 * cell(l).input_macs();

@@ -26,6 +26,7 @@ struct ModelSpec {
   Index hidden = 1;
   Index output = 1;
   Index layers = 1;
+  HeadLayer head_layer = HeadLayer::linear;  // identity: the top h is the output (no out.W, out.b)
 };
 
 template <class S>
@@ -52,6 +53,11 @@ class Network {
   double train_flops_per_token() const;
 
  private:
+  // The head's forward multiply-adds x 2 per token.
+  double head_flops() const {
+    return spec_.head_layer == HeadLayer::identity ? 0.0 : 2.0 * static_cast<double>(spec_.output * spec_.hidden);
+  }
+
   ModelSpec spec_;
   std::vector<std::unique_ptr<Cell<S>>> cells_;
   Head<S> head_;

@@ -42,7 +42,7 @@ MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info, const E
   } else {
     params = static_cast<double>(shape.gates) * H * H * L;  // a lower bound
   }
-  params += O * (H + 1);
+  if (c.model.head == HeadLayer::linear) params += O * (H + 1);
   e.parameters = params;
   const double dense = info.input_kind == InputKind::dense ? static_cast<double>(info.input_size) : 0;
   // Per step and lane: each layer's state and cache rows (the tape) and the two gradient buffers

@@ -15,6 +15,7 @@ namespace {
 
 // Enum names in declaration order (the enum's value is the index).
 const std::vector<std::string> kSchemes = {"uniform", "xavier"};
+const std::vector<std::string> kHeadLayers = {"linear", "identity"};
 const std::vector<std::string> kOptimizers = {"sgd", "adam", "rmsprop"};
 const std::vector<std::string> kSchedules = {"constant", "step", "cosine", "plateau"};
 const std::vector<std::string> kClips = {"none", "global_norm", "matrix_norm", "value"};
@@ -113,6 +114,9 @@ std::vector<Field> make_fields() {
   f.push_back(bind(ranged(field("model.layers", VT::integer, "stacked recurrent layers"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.model.layers = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.model.layers)); }));
+  f.push_back(bind(choice("model.head", kHeadLayers, "the output layer: linear (out.W, out.b), or identity (the top h itself, no parameters; needs hidden = the task's outputs)"),
+                   [](RunConfig& c, const Value& v) { c.model.head = as_enum<HeadLayer>(v, kHeadLayers); },
+                   [](const RunConfig& c) { return enum_value(c.model.head, kHeadLayers); }));
   f.push_back(bind(choice("model.init.scheme", kSchemes, "weight initialisation (models/init.hpp)"),
                    [](RunConfig& c, const Value& v) { c.model.init.scheme = as_enum<InitScheme>(v, kSchemes); },
                    [](const RunConfig& c) { return enum_value(c.model.init.scheme, kSchemes); }));

@@ -303,6 +303,10 @@ void check_run(const RunConfig& c, const std::function<ConfigNode()>& tree, cons
   }
   if (const std::string why = optimizer_problem(c.train.tbptt.kind, c.train.optimizer); !why.empty())
     throw ConfigError(root().nearest_loc({"train", "optimizer"}), "train.optimizer", why + note);
+  if (c.model.head == HeadLayer::identity && c.model.hidden != task->info().output_size)
+    throw ConfigError(root().nearest_loc({"model", "hidden"}), "model.hidden",
+                      "an identity head (model.head: identity) needs hidden = the task's " +
+                          std::to_string(task->info().output_size) + " outputs, got " + std::to_string(c.model.hidden) + note);
   check_memory(c, *task, root, note);
 }
 

@@ -44,6 +44,8 @@ MetricDef metric_definition(const std::string& metric) {
   }
   if (ends_with(metric, "_seconds")) return {false, kTiming};
   if (starts_with(metric, "reference_") || starts_with(metric, "chance_")) return {false, kResource};
+  // A small model's parameter values (harness/run/execute.cpp): a state, not a score.
+  if (starts_with(metric, "param_")) return {false, kResource};
   // The truncation policy's choices (execute.cpp: tbptt_k2, tbptt_decay, k2_mean/min/max).
   if (starts_with(metric, "tbptt_") || starts_with(metric, "k2_")) return {false, kResource};
   if (starts_with(metric, "context_") && metric.size() > 8) return metric_definition(metric.substr(8));

@@ -6,6 +6,7 @@
 // with its direction and kind; families written by code are defined by their pattern:
 //   *_seconds                      timing, lower is better
 //   reference_*, chance_*          resource (fixed reference levels), lower is better
+//   param_*                        resource (a small model's parameter values)
 //   context_<m>                    the context-utilisation curve of m: m's direction and kind
 //   best.<m>                       m's definition
 // A name in neither (a user's own metric) is a model score where lower is better (a loss).

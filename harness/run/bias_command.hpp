@@ -13,4 +13,11 @@ namespace tbptt {
 // Returns {"length", "lanes", "train_updates", "grad_norm", "rel_error": [K = 1..length]}.
 nlohmann::json bias_profile_json(const RunConfig& config, Index length, long long train_updates);
 
+// `tbptt bias --sensitivity`: at the run's initial parameters, the truncated sensitivity of the
+// top h at the last of `length` probe steps (train/bias_probe.hpp), for models of at most
+// kMaxSensitivityParams scalars. Returns {"length", "lanes", "parameters": [names],
+// "sensitivity": [K = 1..length: one value per parameter]}.
+constexpr Index kMaxSensitivityParams = 64;
+nlohmann::json sensitivity_json(const RunConfig& config, Index length);
+
 }  // namespace tbptt

@@ -20,6 +20,9 @@
 namespace tbptt {
 namespace {
 
+// Models with at most this many parameters report their values at each evaluation.
+constexpr Index kReportedParams = 8;
+
 // Running means of the per-update figures between two evaluation points.
 struct RunningMeans {
   double loss = 0, norm = 0;
@@ -240,6 +243,13 @@ class RunLoop {
       }
       lag_profile_ = fr.lag_profile;
     }
+    // A model of a few scalars (the influence-balancing system's theta): its parameters at each
+    // evaluation, as curve columns param_<tensor>[<i>] (the trajectory is the result).
+    if (params_.flat().size() <= kReportedParams)
+      for (const auto& s : params_.layout().specs())
+        for (Index i = 0; i < s.size(); ++i)
+          p.eval["param_" + s.name + (s.size() > 1 ? "[" + std::to_string(i) + "]" : "")] =
+              static_cast<double>(params_.flat()(s.offset + i));
     schedule.on_validation(e.loss);
     for (const auto& [k, v] : p.eval) {
       auto it = best_.find(k);

@@ -29,5 +29,6 @@ TaskKindEntry copy_stream_kind();
 TaskKindEntry sine_kind();
 TaskKindEntry mackey_glass_kind();
 TaskKindEntry text_kind();
+TaskKindEntry influence_kind();
 
 }  // namespace tbptt

@@ -11,7 +11,7 @@ const std::vector<TaskKindEntry>& entries() {
   static const std::vector<TaskKindEntry> kEntries = {
       copy_kind(),       adding_kind(),      temporal_order_kind(), delayed_recall_kind(),
       add_stream_kind(), anbn_kind(),        copy_stream_kind(),    sine_kind(),
-      mackey_glass_kind(), text_kind(),
+      mackey_glass_kind(), text_kind(),       influence_kind(),
   };
   return kEntries;
 }

@@ -13,6 +13,7 @@
 // Cost: O(T^2 / 2) single-step backward passes and T parameter-sized buffers.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "harness/tasks/task.hpp"
@@ -30,5 +31,20 @@ struct BiasProfile {
 template <class S>
 BiasProfile truncation_bias(const Network<S>& net, const ParamBuffer<S>& params, const Task& task, Index length,
                             Index lanes, uint64_t seed);
+
+// The truncated sensitivity of the output to the parameters (Tallec & Ollivier 2017, sec. 5:
+// the influence of theta on s_1 over K steps): over the same probe window, the gradient of
+// sum_{units, lanes} h_{T-1} back-propagated K steps (the state entering step T-K held fixed),
+// for K = 1..T, from the per-lag parts of the engine's backward. truncated[K-1] is that gradient,
+// one value per parameter scalar (names: the tensors' names, with [i] for multi-entry tensors).
+struct SensitivityProfile {
+  Index length = 0, lanes = 0;
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> truncated;  // K = 1..length
+};
+
+template <class S>
+SensitivityProfile truncated_sensitivity(const Network<S>& net, const ParamBuffer<S>& params, const Task& task,
+                                         Index length, Index lanes, uint64_t seed);
 
 }  // namespace tbptt

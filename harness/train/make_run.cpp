@@ -14,9 +14,6 @@ RunSeeds::RunSeeds(uint64_t seed)
       lag_profile(Rng(seed).split("tbptt.profile").next_u64()),
       eval(Rng(seed).split("eval").next_u64()) {}
 
-ModelSpec model_spec(const ModelConfig& model, const TaskInfo& info) {
-  return ModelSpec{model.cell, info.input_kind, info.head, info.input_size, model.hidden, info.output_size, model.layers};
-}
 
 namespace {
 
@@ -42,7 +39,7 @@ Run<S>::Run(const RunConfig& config)
     : seeds(config.seed),
       task(make_task(config.task.kind, config.task.params)),
       info(task->info()),
-      parts(model_spec(config.model, info), config.model.init, seeds.init, config.train, info.max_episode_length,
+      parts(network_spec(config.model, info), config.model.init, seeds.init, config.train, info.max_episode_length,
             info.aligned_episodes, seeds.truncation),
       train_stream(task->stream(Split::train, config.train.batch, seeds.train)) {
   // adaptive: the per-lag gradient norms, on a private training stream (a fixed probe).

@@ -71,9 +71,6 @@ struct Run {
   TbpttTrainer<S>& trainer() { return parts.trainer; }
 };
 
-// The model a RunConfig asks for, sized to its task.
-ModelSpec model_spec(const ModelConfig& model, const TaskInfo& info);
-
 // Throws (std::invalid_argument and the like) when the task or network cannot be built.
 template <class S>
 std::unique_ptr<Run<S>> make_run(const RunConfig& config) {

@@ -64,4 +64,10 @@ const char* to_string(TruncationKind k) {
   return "?";
 }
 
+ModelSpec network_spec(const ModelConfig& model, const TaskInfo& info) {
+  ModelSpec m{model.cell, info.input_kind, info.head, info.input_size, model.hidden, info.output_size, model.layers};
+  m.head_layer = model.head;
+  return m;
+}
+
 }  // namespace tbptt

@@ -101,6 +101,7 @@ struct ModelConfig {
   std::string cell = "lstm";  // a name in cell_types() (models/cell_registry.hpp)
   Index hidden = 64;
   Index layers = 1;
+  HeadLayer head = HeadLayer::linear;  // identity: the top h is the output (models/head.hpp)
   InitSpec init;
 };
 
@@ -137,5 +138,8 @@ struct RunConfig {
   Index threads = 1;         // Eigen threads inside the run
   double time_limit = 0;     // seconds of wall time; 0: none (run.time_limit, not part of the id)
 };
+
+// The network of a run: the model's settings with the task's input, output and loss.
+ModelSpec network_spec(const ModelConfig& model, const TaskInfo& info);
 
 }  // namespace tbptt

@@ -19,6 +19,7 @@ import reproduce_common as common  # noqa: E402
 import reproduce_copy as copy_task  # noqa: E402
 import reproduce_marschall2020 as marschall  # noqa: E402
 import reproduce_pascanu2013 as pascanu  # noqa: E402
+import reproduce_tallec2017 as tallec  # noqa: E402
 import reproduce_williams1990 as williams  # noqa: E402
 
 LEVELS = [0.6616, 0.5192, 0.4545]
@@ -80,6 +81,23 @@ def bias_data():
         {"name": "rnn rho=0.95", "rho": 0.95, "rel_error": decay(0.8)},
         {"name": "rnn rho=1.1", "rho": 1.1, "rel_error": decay(0.97)},
         {"name": "lstm", "rho": None, "rel_error": lstm}]}
+
+
+def influence_data():
+    # The sensitivity of the system itself (sum_{j < K} (A^j u)_1), written out independently.
+    n, u = 23, [1.0] * 10 + [-1.0] * 13
+    v, total, sens = u[:], 0.0, []
+    for _ in range(100):
+        total += v[0]
+        sens.append(total)
+        v = [0.5 * v[i] + (0.5 * v[i + 1] if i + 1 < n else 0.0) for i in range(n)]
+    rows = []
+    for clip in ("off", "2"):
+        for k in (1, 5, 10, 20, 30, 40, 42, 45, 50, 100):
+            theta = (3.0 if clip == "off" else 0.7) if k <= 40 else -1 / 6 + 1e-4
+            rows.append({"K": k, "clip": clip, "status": "ok", "theta": theta, "loss": 0.1,
+                         "updates": [30, 60], "theta_curve": [0.5, theta]})
+    return {"length": 100, "sensitivity": sens, "rows": rows}
 
 
 class CheckLogic(unittest.TestCase):
@@ -173,6 +191,27 @@ class CheckLogic(unittest.TestCase):
         d = bias_data()
         d["models"][3]["rel_error"] = [0.5 * 0.99 ** k for k in range(1, 200)] + [1e-16]
         self.assert_outcome(aicher, d, failing={3})
+
+    def test_influence(self):
+        self.assert_outcome(tallec, influence_data(), draw=True)
+        d = influence_data()
+        d["sensitivity"][19] += 0.01  # K = 20 off the claimed 16.48
+        self.assert_outcome(tallec, d, failing={0})
+        d = influence_data()
+        d["sensitivity"][39] = -0.1  # negative already at K = 40 (and off its claimed 0.57)
+        self.assert_outcome(tallec, d, failing={0, 1})
+        d = influence_data()
+        d["rows"][2]["theta"] = 0.9  # K = 10 unclipped ends below 1
+        self.assert_outcome(tallec, d, failing={2})
+        d = influence_data()
+        d["rows"][2].update(status="diverged", theta=None)  # a diverged short run is allowed
+        self.assert_outcome(tallec, d)
+        d = influence_data()
+        d["rows"][8]["theta"] = -1 / 6 + 3e-3  # K = 50 not converged
+        self.assert_outcome(tallec, d, failing={3})
+        d = influence_data()
+        d["rows"][10]["theta"] = 0.3  # clipped K = 1 moved toward the optimum
+        self.assert_outcome(tallec, d, failing={4})
 
     def test_linear_fit(self):
         a, b, r2 = common.linear_fit([1, 2, 3, 4], [3, 5, 7, 9])

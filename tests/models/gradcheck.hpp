@@ -37,6 +37,7 @@ struct ProblemSpec {
   std::string cell = "lstm";
   Index layers = 1;
   HeadKind head = HeadKind::softmax_xent;
+  HeadLayer head_layer = HeadLayer::linear;  // identity: needs O == H
   InputKind input = InputKind::dense;
   Index I = 3, H = 4, O = 3, B = 2, T = 5;
   std::vector<std::pair<Index, Index>> resets;  // (step, lane) entries that start an episode
@@ -47,7 +48,8 @@ struct ProblemSpec {
 
 inline std::string describe(const ProblemSpec& s) {
   std::ostringstream o;
-  o << s.cell << ", " << s.layers << " layer(s), " << to_string(s.head) << ", "
+  o << s.cell << ", " << s.layers << " layer(s), " << to_string(s.head)
+    << (s.head_layer == HeadLayer::identity ? " (identity head)" : "") << ", "
     << to_string(s.input) << " input, " << s.resets.size() << " reset(s), " << s.masked.size()
     << " masked, I=" << s.I << " H=" << s.H << " O=" << s.O << " B=" << s.B << " T=" << s.T;
   return o.str();
@@ -62,6 +64,7 @@ inline ModelSpec model_spec(const ProblemSpec& s) {
   m.hidden = s.H;
   m.output = s.O;
   m.layers = s.layers;
+  m.head_layer = s.head_layer;
   return m;
 }
 

@@ -123,4 +123,63 @@ TEST_CASE("windows longer than one backward block match central differences", "[
   require_window_gradients(s, 2);  // a sub-window starting inside a block
 }
 
+TEST_CASE("an identity head (no out.W, out.b) passes the gradient of h itself", "[gradcheck][head]") {
+  // z = h: every cell, both losses, with a window that starts inside the stored steps.
+  ProblemSpec s;
+  s.cell = GENERATE(from_range(cell_names()));
+  s.head = GENERATE(HeadKind::softmax_xent, HeadKind::mse);
+  s.head_layer = HeadLayer::identity;
+  s.layers = GENERATE(1, 2);
+  s.H = s.O = 3;
+  s.resets = {{2, 1}};
+  s.masked = {{3, 0}};
+  const Network<double> net(model_spec(s));
+  for (const auto& p : net.layout()->specs()) CHECK(p.name.rfind("out.", 0) != 0);
+  require_window_gradients(s, 0);
+  require_window_gradients(s, 2);
+}
+
+TEST_CASE("the influence cell is the system of Tallec & Ollivier 2017 from s_0 = 1", "[gradcheck][influence]") {
+  // One copy, input 1, theta = 0.5: s_1 after K steps from s_0 = 1 against the recurrence written
+  // out here, and d s_1 / d theta over K steps from the engine's backward against
+  // sum_{j < K} (A^j u)_1, which is j + 1 for j < 10 (u_1 .. u_10 = +1) and tends to
+  // 2 (10 - 13) = -6 = the full sensitivity (I - A)^{-1} u, first component.
+  ModelSpec m;
+  m.cell = "influence";
+  m.head = HeadKind::mse;
+  m.head_layer = HeadLayer::identity;
+  const Network<double> net(m);
+  ParamBuffer<double> p = net.make_buffer();
+  Rng rng(1);
+  net.init(p, InitSpec{}, rng);
+  REQUIRE(p.flat().size() == 1);
+  CHECK(p["l0.theta"](0, 0) == 0.5);
+  const Index T = 100, n = 23;
+  Tape<double> tape(net, T, 1);
+  tape.append(T);
+  tape.dense_input(0, T).setOnes();
+  tape.forward(p, 0, T);
+  std::vector<double> s(static_cast<size_t>(n), 1.0), v(static_cast<size_t>(n));
+  for (Index i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i < 10 ? 1.0 : -1.0;  // A^j u, j = 0
+  double sensitivity = 0;
+  for (Index t = 0; t < T; ++t) {
+    for (Index i = 0; i < n; ++i) {
+      const double next = i + 1 < n ? s[static_cast<size_t>(i + 1)] : 0.0;
+      s[static_cast<size_t>(i)] = 0.5 * s[static_cast<size_t>(i)] + 0.5 * next + 0.5 * (i < 10 ? 1.0 : -1.0);
+    }
+    CHECK(std::abs(tape.top_h(t, 1)(0, 0) - s[0]) <= 1e-12 * (1 + std::abs(s[0])));
+    sensitivity += v[0];
+    for (Index i = 0; i < n; ++i) v[static_cast<size_t>(i)] = 0.5 * v[static_cast<size_t>(i)] + (i + 1 < n ? 0.5 * v[static_cast<size_t>(i + 1)] : 0.0);
+    // The engine: d h_{T-1} / d theta back-propagated K = t + 1 steps (window [T-1-t, T)).
+    ParamBuffer<double> g = net.make_buffer();
+    Matrix<double> dh = Matrix<double>::Zero(1, t + 1);
+    dh(0, t) = 1.0;
+    tape.backward(p, g, T - 1 - t, t + 1, cview(dh, 0, 1, 0, t + 1));
+    CAPTURE(t);
+    CHECK(std::abs(g.flat()(0) - sensitivity) <= 1e-12 * (1 + std::abs(sensitivity)));
+    if (t < 10) CHECK(std::abs(g.flat()(0) - static_cast<double>(t + 1)) <= 1e-12);
+  }
+  CHECK(std::abs(sensitivity + 6.0) <= 1e-6);
+}
+
 }  // namespace tbptt::test

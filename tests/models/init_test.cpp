@@ -26,7 +26,7 @@ ParamBuffer<S> initialised(const Network<S>& net, const InitSpec& spec, uint64_t
 }  // namespace
 
 TEST_CASE("uniform init respects 1/sqrt(H) and the head's 1/sqrt(fan_in)", "[init]") {
-  const std::string cell = GENERATE(from_range(cell_names()));
+  const std::string cell = GENERATE(from_range(scheme_init_cell_names()));
   const Network<float> net(init_spec(cell));
   const ParamBuffer<float> p = initialised(net, InitSpec{}, 42);
   const double bound = 1.0 / std::sqrt(16.0);  // hidden 16; the head's fan-in is also H
@@ -41,7 +41,7 @@ TEST_CASE("uniform init respects 1/sqrt(H) and the head's 1/sqrt(fan_in)", "[ini
 }
 
 TEST_CASE("xavier init respects sqrt(6/(fan_in+fan_out)) per gate block, biases zero", "[init]") {
-  const std::string cell = GENERATE(from_range(cell_names()));
+  const std::string cell = GENERATE(from_range(scheme_init_cell_names()));
   const Network<double> net(init_spec(cell));
   InitSpec spec;
   spec.scheme = InitScheme::xavier;
@@ -58,7 +58,7 @@ TEST_CASE("xavier init respects sqrt(6/(fan_in+fan_out)) per gate block, biases 
 }
 
 TEST_CASE("orthogonal recurrent init gives orthogonal Wh gate blocks", "[init]") {
-  const std::string cell = GENERATE(from_range(cell_names()));
+  const std::string cell = GENERATE(from_range(scheme_init_cell_names()));
   const Network<float> net(init_spec(cell));
   InitSpec spec;
   spec.orthogonal_recurrent = true;
@@ -102,7 +102,7 @@ TEST_CASE("the LSTM forget bias is added to the forget-gate rows only", "[init]"
 }
 
 TEST_CASE("the same seed gives the same parameters, another seed different ones", "[init]") {
-  const std::string cell = GENERATE(from_range(cell_names()));
+  const std::string cell = GENERATE(from_range(scheme_init_cell_names()));
   const bool orthogonal = GENERATE(false, true);
   const Network<float> net(init_spec(cell));
   InitSpec spec;

@@ -23,13 +23,28 @@ inline VectorXd sigm(const VectorXd& a) { return (1.0 / (1.0 + (-a.array()).exp(
 struct Rec {
   VectorXd x, h_prev, c_prev;  // input and the entering state (after a reset)
   VectorXd gates, hn;          // lstm: i f g o; gru: r z n and hn = Wh_n h + bhn; mgu: f n and hn = f*h
+                               // influence: c is the system's state s itself (n H: copy k in column k)
   VectorXd h, c;
 };
 
 struct LayerW {
-  MatrixXd Wx, Wh;
+  MatrixXd Wx, Wh;  // influence: Wx is theta (H, I), Wh unused
   VectorXd b, bhn;
 };
+
+// The influence-balancing system (Tallec & Ollivier 2017) written out: n = 23, p = 10,
+// A = 0.5 I + 0.5 (superdiagonal), u = (+1 x 10, -1 x 13), s_0 = 1.
+constexpr Index kInfluenceN = 23;
+inline MatrixXd influence_A() {
+  MatrixXd A = 0.5 * MatrixXd::Identity(kInfluenceN, kInfluenceN);
+  for (Index i = 0; i + 1 < kInfluenceN; ++i) A(i, i + 1) = 0.5;
+  return A;
+}
+inline VectorXd influence_u() {
+  VectorXd u = -VectorXd::Ones(kInfluenceN);
+  u.head(10).setOnes();
+  return u;
+}
 
 class NaiveTbptt {
  public:
@@ -43,6 +58,10 @@ class NaiveTbptt {
     w_.clear();
     for (Index l = 0; l < m_.layers; ++l) {
       const std::string n = "l" + std::to_string(l);
+      if (m_.cell == "influence") {
+        w_.push_back(LayerW{p[n + ".theta"], MatrixXd(), VectorXd(), VectorXd()});
+        continue;
+      }
       LayerW w{p[n + ".Wx"], p[n + ".Wh"], p[n + ".b"], VectorXd()};
       if (m_.cell == "gru") w.bhn = p[n + ".bhn"];
       w_.push_back(w);
@@ -56,6 +75,10 @@ class NaiveTbptt {
     g.set_zero();
     for (Index l = 0; l < m_.layers; ++l) {
       const std::string n = "l" + std::to_string(l);
+      if (m_.cell == "influence") {
+        g[n + ".theta"] = gw_[static_cast<size_t>(l)].Wx;
+        continue;
+      }
       g[n + ".Wx"] = gw_[static_cast<size_t>(l)].Wx;
       g[n + ".Wh"] = gw_[static_cast<size_t>(l)].Wh;
       g[n + ".b"] = gw_[static_cast<size_t>(l)].b;
@@ -78,6 +101,7 @@ class NaiveTbptt {
     if (carried_h_.empty()) {
       carried_h_.assign(static_cast<size_t>(B * L), VectorXd::Zero(m_.hidden));
       carried_c_ = carried_h_;
+      if (m_.cell == "influence") carried_c_.assign(static_cast<size_t>(B * L), start_c());
     }
     const Index w0 = window > 0 ? std::max<Index>(0, c1 - window) : 0;
     if (recompute_ && w0 < c0) {
@@ -188,8 +212,15 @@ class NaiveTbptt {
         Rec r;
         r.x = x;
         r.h_prev = d.reset[static_cast<size_t>(b)] ? VectorXd::Zero(H) : carried_h_[k];
-        r.c_prev = d.reset[static_cast<size_t>(b)] ? VectorXd::Zero(H) : carried_c_[k];
-        if (m_.cell == "rnn") {
+        r.c_prev = d.reset[static_cast<size_t>(b)] ? start_c() : carried_c_[k];
+        if (m_.cell == "influence") {
+          // s' = A s + (theta x) u for each copy; h = s'_1.
+          const MatrixXd S = Eigen::Map<const MatrixXd>(r.c_prev.data(), kInfluenceN, H);
+          const VectorXd drive = w.Wx * x;
+          const MatrixXd Sn = influence_A() * S + influence_u() * drive.transpose();
+          r.c = Eigen::Map<const VectorXd>(Sn.data(), Sn.size());
+          r.h = Sn.row(0).transpose();
+        } else if (m_.cell == "rnn") {
           r.h = (w.Wx * x + w.b + w.Wh * r.h_prev).array().tanh().matrix();
           r.c = VectorXd::Zero(H);
         } else if (m_.cell == "lstm") {
@@ -237,7 +268,17 @@ class NaiveTbptt {
     const LayerW& w = w_[static_cast<size_t>(l)];
     LayerW& g = gw_[static_cast<size_t>(l)];
     const Index H = m_.hidden;
-    if (m_.cell == "rnn") {
+    if (m_.cell == "influence") {
+      MatrixXd G = MatrixXd::Zero(kInfluenceN, H);  // dL/ds'
+      if (dc_io.size() == G.size()) G = Eigen::Map<const MatrixXd>(dc_io.data(), kInfluenceN, H);
+      G.row(0) += dh.transpose();
+      const VectorXd dd = G.transpose() * influence_u();  // dL/d(theta x)
+      g.Wx += dd * r.x.transpose();
+      const MatrixXd Gp = influence_A().transpose() * G;
+      dc_io = Eigen::Map<const VectorXd>(Gp.data(), Gp.size());
+      dh_prev = VectorXd::Zero(H);  // the step does not read h
+      dx = w.Wx.transpose() * dd;
+    } else if (m_.cell == "rnn") {
       const VectorXd da = dh.cwiseProduct((1.0 - r.h.array().square()).matrix());
       g.Wx += da * r.x.transpose();
       g.Wh += da * r.h_prev.transpose();
@@ -292,6 +333,11 @@ class NaiveTbptt {
     } else {
       throw std::logic_error("the naive reference has no cell " + m_.cell);
     }
+  }
+
+  // The state a lane starts from (and restarts from at a reset): zero, or s_0 = 1 for influence.
+  VectorXd start_c() const {
+    return m_.cell == "influence" ? VectorXd::Ones(kInfluenceN * m_.hidden) : VectorXd::Zero(m_.hidden);
   }
 
   void zero_grads() {
