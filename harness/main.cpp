@@ -206,7 +206,8 @@ nlohmann::json registry_json() {
   nlohmann::json cells = nlohmann::json::array(), tasks = nlohmann::json::array();
   for (const CellType& t : cell_types())
     cells.push_back({{"name", t.name}, {"summary", t.summary}, {"gates", t.shape.gates},
-                     {"state_rows", t.shape.state}, {"cache_rows", t.shape.cache}});
+                     {"state_rows", t.shape.state}, {"cache_rows", t.shape.cache},
+                     {"standard_weights", t.scheme_init}});
   for (const auto& k : task_kinds()) tasks.push_back(k.kind);
   return {{"cells", cells}, {"tasks", tasks}};
 }

@@ -30,7 +30,7 @@ TEST_CASE("unknown and misspelt keys suggest the nearest valid key", "[config][e
   CHECK(load_error(misspelt) == misspelt + ":4:3: error: train.optimiser: unknown key (did you mean optimizer?)");
   const std::string unknown = data_file("bad_unknown_key.yaml");
   CHECK(load_error(unknown) == unknown +
-                                   ":3:3: error: model.colour: unknown key, expected one of cell, hidden, layers, init");
+                                   ":3:3: error: model.colour: unknown key, expected one of cell, hidden, layers, head, init");
   const std::string dotted = data_file("bad_dotted.yaml");
   CHECK(load_error(dotted) == dotted + ":1:1: error: train.tbptt.k1: unknown key (dotted keys belong under sweep: "
                                        "or baseline:; write nested maps here)");

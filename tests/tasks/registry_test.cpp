@@ -244,7 +244,7 @@ TEST_CASE("bad task parameters get readable messages", "[tasks][registry]") {
         "text: valid_fraction must be a number in [0, 0.5], got 0.7");
   CHECK(message_of("cpoy", {}) ==
         "unknown task kind 'cpoy' (valid kinds: copy, adding, temporal_order, delayed_recall, "
-        "add_stream, anbn, copy_stream, sine, mackey_glass, text)");
+        "add_stream, anbn, copy_stream, sine, mackey_glass, text, influence)");
   // Lossless conversions are accepted: an integral number for an integer, an integer for a
   // number, an integer for the string parameter target_from.
   CHECK(make_task("copy", {{"delay", 4.0}})->info().max_episode_length == 24);

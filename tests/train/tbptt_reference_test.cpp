@@ -84,7 +84,7 @@ TEST_CASE("TBPTT(k1, k2) equals the naive reference for every cell, depth and wi
   const std::vector<std::pair<Index, Index>> windows = {{3, 2}, {3, 3}, {3, 5}, {3, 7}, {2, 5}, {4, 1}, {3, 0}, {0, 0}, {0, 4}};
   double worst = 0;
   int cases = 0;
-  for (const std::string& cell : cell_names())
+  for (const std::string& cell : scheme_init_cell_names())  // standard Wx, Wh, b cells
     for (Index layers : {1, 2})
       for (auto [k1, k2] : windows)
         for (bool recompute : {false, true}) {
@@ -95,7 +95,7 @@ TEST_CASE("TBPTT(k1, k2) equals the naive reference for every cell, depth and wi
 }
 
 TEST_CASE("TBPTT reference also holds for token inputs, the mse head and summed losses", "[tbptt][reference]") {
-  for (const std::string& cell : cell_names())
+  for (const std::string& cell : scheme_init_cell_names())  // standard Wx, Wh, b cells
     for (bool recompute : {false, true}) {
       worst_error({cell, 2, 3, 5, recompute, InputKind::tokens, HeadKind::softmax_xent, true}, 101);
       worst_error({cell, 1, 3, 7, recompute, InputKind::dense, HeadKind::mse, false}, 102);
@@ -104,7 +104,7 @@ TEST_CASE("TBPTT reference also holds for token inputs, the mse head and summed 
 }
 
 TEST_CASE("TBPTT(full, full) is plain unrolled BPTT, bit for bit", "[tbptt][exact]") {
-  for (const std::string& cell : cell_names())
+  for (const std::string& cell : scheme_init_cell_names())  // standard Wx, Wh, b cells
     for (Index layers : {1, 2}) {
       INFO(cell << " layers " << layers);
       const Index T = 6, episodes = 3;
