@@ -62,7 +62,7 @@ TEST_CASE("task_kinds lists every kind with documented parameters", "[tasks][reg
   }
   CHECK(names == std::vector<std::string>{"copy", "adding", "temporal_order", "delayed_recall",
                                           "add_stream", "anbn", "copy_stream", "sine",
-                                          "mackey_glass", "text"});
+                                          "mackey_glass", "text", "influence"});
 }
 
 TEST_CASE("every generated kind builds from its declared defaults alone", "[tasks][registry]") {
