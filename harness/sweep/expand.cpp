@@ -169,7 +169,7 @@ ExpandedSweep expand_sweep(const ConfigNode& root) {
                 "expected a non-empty list of values, got " + (v.is_list() ? std::string("an empty list") : v.shown()));
           continue;
         }
-        const auto other = std::find_if(axes.begin(), axes.end(), [&](const Axis& a) { return overlaps(a.path, key); });
+        const auto other = std::find_if(axes.begin(), axes.end(), [&, &name = key](const Axis& a) { return overlaps(a.path, name); });
         if (other != axes.end()) {
           d.add(v.key_loc(), "sweep." + key, "overlaps sweep." + other->path + "; sweep one of them");
           continue;
