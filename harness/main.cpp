@@ -1,4 +1,4 @@
-// The `tbptt` command: run, validate, report, list, trace, speed, bias.
+// The `tbptt` command: run, validate, report, status, list, trace, speed, bias.
 // Only this file turns exceptions into messages and exit codes: 2 for bad input (ConfigError,
 // std::invalid_argument, command-line errors), 1 for failures (including a sweep with failed
 // runs, or a results folder in use), 128 + the signal for a sweep stopped by SIGINT or SIGTERM,
@@ -26,6 +26,7 @@
 #include "harness/run/stop_signals.hpp"
 #include "harness/run/speed.hpp"
 #include "harness/run/sweep_runner.hpp"
+#include "harness/run/sweep_state.hpp"
 #include "harness/run/trace.hpp"
 #include "harness/sweep/experiment.hpp"
 #include "models/cell_registry.hpp"
@@ -156,6 +157,7 @@ int command_report(const ReportArgs& args) {
   if (args.pivot.empty()) {
     if (!args.metric.empty()) throw std::invalid_argument("--metric is used with --pivot");
     std::cout << rebuild_report(dir) << std::flush;
+    std::cerr << resume_notes(dir, writer_states(dir));  // writers that died or were interrupted
     return kExitOk;
   }
   if (args.metric.empty()) throw std::invalid_argument("--pivot needs --metric NAME");
@@ -276,6 +278,10 @@ int main_impl(int argc, char** argv) {
   report->add_option("--metric", report_args.metric, "The metric of the pivot table");
   report->add_option("--format", report_args.format, "md, csv or latex")->capture_default_str();
 
+  std::string status_dir;
+  auto* status = app.add_subcommand("status", "Runs done, and whether each writer of the folder runs, ended or died");
+  status->add_option("dir", status_dir, "Results folder")->required();
+
   auto* list = app.add_subcommand("list", "Describe every task, cell, optimizer and their parameters");
   bool list_json = false;
   list->add_flag("--json", list_json, "The cells (name, summary, rows per hidden unit) and task kinds as JSON");
@@ -322,6 +328,10 @@ int main_impl(int argc, char** argv) {
   if (*run) return command_run(run_args, argc, argv);
   if (*validate) return command_validate(validate_file, validate_sets);
   if (*report) return command_report(report_args);
+  if (*status) {
+    std::cout << status_text(ResultsDir(status_dir)) << std::flush;
+    return kExitOk;
+  }
   if (*list) {
     std::cout << (list_json ? registry_json().dump(2) + "\n" : describe_schema()) << std::flush;
     return kExitOk;

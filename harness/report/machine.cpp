@@ -36,12 +36,18 @@ nlohmann::json gemm_backends() {
 
 std::string git_commit() {
 #ifdef TBPTT_SOURCE_DIR
-  const std::string dir = TBPTT_SOURCE_DIR;
-  const std::string head = first_line_of("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
-  if (head.empty()) return "unknown";
-  const std::string dirty =
-      first_line_of("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
-  return dirty.empty() ? head : head + "-dirty";
+  // Asked once per process: the manifest written when a signal stops the sweep must be quick
+  // (under mpirun, SIGKILL follows SIGTERM within about a second), and two git processes take
+  // a tenth of a second on a loaded machine.
+  static const std::string commit = [] {
+    const std::string dir = TBPTT_SOURCE_DIR;
+    const std::string head = first_line_of("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
+    if (head.empty()) return std::string("unknown");
+    const std::string dirty =
+        first_line_of("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
+    return dirty.empty() ? head : head + "-dirty";
+  }();
+  return commit;
 #else
   return "unknown";
 #endif

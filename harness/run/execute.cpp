@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <new>
 
 #include "harness/config/yaml_reader.hpp"
 #include "harness/report/metric_names.hpp"
@@ -300,6 +301,11 @@ RunOutcome execute_run(const RunConfig& config, const CurveCallback& on_point) {
     Eigen::setNbThreads(static_cast<int>(std::max<Index>(1, config.threads)));
     RunLoop loop(config, on_point);
     return loop.run();
+  } catch (const std::bad_alloc&) {  // "std::bad_alloc" alone would not say what happened
+    RunOutcome out;
+    out.status = RunStatus::failed;
+    out.reason = "out of memory: an allocation failed (std::bad_alloc); the run needs more memory than the process may use";
+    return out;
   } catch (const std::exception& e) {
     RunOutcome out;
     out.status = RunStatus::failed;

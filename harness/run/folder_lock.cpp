@@ -36,12 +36,7 @@ FolderLock::FolderLock(const fs::path& folder, const std::string& name, Mode mod
   } while (done != 0 && wait && errno == EINTR);
   if (done != 0) {
     const int err = errno;
-    std::string holder;
-    try {
-      holder = read_file(path);
-    } catch (const std::exception&) {
-    }
-    while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\r')) holder.pop_back();
+    const std::string holder = lock_owner_of(folder, name);
     ::close(fd_);
     fd_ = -1;
     if (err != EAGAIN && err != EACCES) {
@@ -58,6 +53,34 @@ FolderLock::FolderLock(const fs::path& folder, const std::string& name, Mode mod
       // Only the refusal message of another process reads this: not worth failing the sweep.
     }
   }
+}
+
+bool lock_held(const fs::path& folder, const std::string& name) {
+  const fs::path path = folder / name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return false;
+    throw std::runtime_error(path.string() + ": cannot open the lock file: " + std::strerror(errno));
+  }
+  struct flock probe{};
+  probe.l_type = F_WRLCK;  // conflicts with any lock, shared or exclusive
+  probe.l_whence = SEEK_SET;
+  const int done = ::fcntl(fd, F_OFD_GETLK, &probe);
+  const int err = errno;
+  ::close(fd);
+  if (done != 0) throw std::runtime_error(path.string() + ": cannot probe the lock: " + std::strerror(err));
+  return probe.l_type != F_UNLCK;
+}
+
+std::string lock_owner_of(const fs::path& folder, const std::string& name) {
+  std::string text;
+  try {
+    text = read_file(folder / name);
+  } catch (const std::exception&) {
+    return {};
+  }
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
 }
 
 FolderLock::~FolderLock() {

@@ -45,4 +45,14 @@ class FolderLock {
 // "pid P on HOST since TIME": who this process is, as written into lock files.
 std::string lock_owner_text();
 
+// Whether some process (this one included) holds DIR/<name> locked, without taking the lock
+// (F_OFD_GETLK), so that asking never makes a starting sweep refuse. False when the file does not
+// exist. A writer that died, even by SIGKILL, holds nothing: the kernel released its lock.
+// Throws std::runtime_error when the file exists but cannot be opened or probed.
+bool lock_held(const std::filesystem::path& folder, const std::string& name);
+
+// The text an exclusive holder wrote into DIR/<name> ("pid P on HOST since TIME"; it stays after
+// the holder ends), or "" when there is none.
+std::string lock_owner_of(const std::filesystem::path& folder, const std::string& name);
+
 }  // namespace tbptt

@@ -11,6 +11,7 @@
 #include "harness/report/manifest.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/run/folder_lock.hpp"
+#include "harness/run/sweep_state.hpp"
 
 namespace tbptt {
 namespace fs = std::filesystem;
@@ -40,19 +41,9 @@ fs::path shard_file(const ResultsDir& dir, const Shard& shard) {
 std::string merge_and_report_locked(const ResultsDir& dir) {
   json manifest = dir.read_manifest();
   const Counts counts = count_runs(dir, manifest);
+  // Each shard's state as sweep_state.hpp reads it: a shard that died shows as "died".
   json shards = json::object();
-  std::error_code ec;
-  if (fs::is_directory(dir.root() / "shards", ec)) {
-    for (const auto& entry : fs::directory_iterator(dir.root() / "shards")) {
-      if (entry.path().extension() != ".json") continue;
-      try {
-        const json s = json::parse(read_file(entry.path()));
-        shards[entry.path().stem().string()] = s.value("status", "?");
-      } catch (const json::exception& e) {
-        throw std::runtime_error(entry.path().string() + ": unreadable: " + e.what());
-      }
-    }
-  }
+  for (const auto& w : writer_states(dir)) shards[w.name] = w.state;
   manifest["counts"] = counts.by_status;
   manifest["shard_status"] = shards;
   manifest["status"] = counts.missing() == 0 ? "complete" : "incomplete";

@@ -31,7 +31,8 @@ Axes read_axes(const ConfigNode& root, const ConfigNode& base, Diagnostics& d) {
             "expected a non-empty list of values, got " + (v.is_list() ? std::string("an empty list") : v.shown()));
       continue;
     }
-    const auto other = std::find_if(out.axes.begin(), out.axes.end(), [&](const Axis& a) { return overlaps(a.path, key); });
+    const std::string& name = key;  // clang 14 cannot capture a structured binding
+    const auto other = std::find_if(out.axes.begin(), out.axes.end(), [&](const Axis& a) { return overlaps(a.path, name); });
     if (other != out.axes.end()) {
       d.add(v.key_loc(), "sweep." + key, "overlaps sweep." + other->path + "; sweep one of them");
       continue;

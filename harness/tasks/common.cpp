@@ -91,7 +91,7 @@ TaskParams::TaskParams(std::string kind, const std::vector<TaskParamDef>& defs,
     : kind_(std::move(kind)) {
   for (const auto& [name, value] : given) {
     const bool known = std::any_of(defs.begin(), defs.end(),
-                                   [&](const TaskParamDef& d) { return d.name == name; });
+                                   [&, &key = name](const TaskParamDef& d) { return d.name == key; });
     if (known) continue;
     std::string valid;
     for (const auto& d : defs) valid += (valid.empty() ? "" : ", ") + d.name;

@@ -7,7 +7,11 @@
 #    written, exit 143 (130);
 #  - a second sweep on a folder in use is refused (exit 1) and writes nothing, the first is intact;
 #  - an output path that cannot be created, and a file size limit hit mid-write (as a full disk
-#    would), give a clear message and exit 1, never a corrupt table.
+#    would), give a clear message and exit 1, never a corrupt table;
+#  - an allocation that fails inside a run (the evaluation of eval.sequences: 1000000 under an
+#    address-space limit; under AddressSanitizer, its allocator returning null instead) fails
+#    that run with a clear reason, the sweep writes its files and exits 1: no double free while
+#    the exception unwinds (Eigen's resize, models/tensor.hpp), nothing corrupt.
 #
 # Usage: scripts/tests/faults.sh PATH/TO/tbptt
 set -euo pipefail
@@ -106,4 +110,27 @@ import sys
 text = open(sys.argv[1]).read()
 sys.exit(0 if text.endswith("\n") and "|" in text else 1)
 PY
+# An allocation that fails mid-run. The evaluation of 1000000 sequences needs about 1 GB at once,
+# within the memory check of validate on any machine with 4 GB; a 768 MiB limit makes it fail.
+tiny_experiment "$work/big_eval.yaml" 12
+sed -i 's/eval: {every: 6, sequences: 8}/eval: {every: 6, sequences: 1000000}/; s/k1: \[2, 4, full\]/k1: [full]/; s/seed: \[1, 2\]/seed: [1]/' "$work/big_eval.yaml"
+status=0
+if ldd "$tbptt" | grep -q libasan; then
+  # An address-space limit and ASan's shadow memory do not mix: ASan's allocator fails instead.
+  (export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allocator_may_return_null=1:max_allocation_size_mb=64"
+   exec "$tbptt" run "$work/big_eval.yaml" --output "$work/oom" --jobs 1 >/dev/null 2>"$work/oom.err") || status=$?
+else
+  (ulimit -v $((768 * 1024)); exec "$tbptt" run "$work/big_eval.yaml" --output "$work/oom" --jobs 1 >/dev/null 2>"$work/oom.err") || status=$?
+fi
+[[ $status -eq 1 ]] || { cat "$work/oom.err" >&2; fail "a failed allocation: exit $status, expected 1 (a failed run)"; }
+! grep -qE 'double free|AddressSanitizer|runtime error' "$work/oom.err" || { cat "$work/oom.err" >&2; fail "a failed allocation corrupted memory"; }
+compare_results valid "$work/oom" || fail "the folder of the run whose allocation failed is not valid"
+reason=$(/usr/bin/python3 -c '
+import glob, json, sys
+runs = [json.load(open(p)) for p in glob.glob(sys.argv[1] + "/runs/*/metrics.json")]
+bad = [r for r in runs if r["status"] != "failed"]
+print("ok" if len(runs) == 1 and not bad else "statuses: " + ",".join(r["status"] for r in runs), runs[0].get("reason", "") if runs else "")
+' "$work/oom")
+[[ $reason == "ok out of memory"* ]] || fail "a failed allocation: $reason"
+echo "failed allocation: exit 1, the run failed cleanly (${reason#ok })"
 echo "PASS"

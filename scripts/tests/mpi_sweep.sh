@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # MPI: `mpirun -np 2 tbptt run` gives the same metrics and report as `--jobs 1`, every run once
-# over the ranks (rank 0 hands them out), also with two threads per rank; a rank killed with SIGKILL mid-sweep loses only what it
-# was running, and the same mpirun again finishes the sweep with every file valid.
+# over the ranks (rank 0 hands them out), also with two threads per rank; a rank killed with
+# SIGKILL mid-sweep loses only what it was running, and the same mpirun again finishes the sweep
+# with every file valid. Signals, as a user sends them:
+#  - Ctrl-C or SIGTERM to mpirun (Open MPI then sends SIGTERM to every rank, and SIGKILL about a
+#    second later): the ranks abandon their runs, rank 0 writes the manifest ("interrupted", with
+#    an end time) and the table of what is complete and says how to resume; mpirun exits
+#    non-zero; the same mpirun again finishes the sweep, every run present once;
+#  - SIGINT to one rank alone: the hand-out stops for every rank, the running runs finish, the
+#    same files are written, every rank exits 130 and a restart finishes the sweep.
 #
 # Usage: scripts/tests/mpi_sweep.sh PATH/TO/tbptt
 # Exit 0 on success, 1 on a failed check, 77 (a skip for CTest) without mpirun or an MPI build.
@@ -39,25 +46,36 @@ compare_results metrics "$work/one" "$work/threads" || fail "mpirun -np 2 --jobs
 compare_results valid "$work/threads" || fail "the MPI folder with 2 threads per rank is not valid"
 echo "mpirun -np 2 --jobs 2: same metrics as --jobs 1"
 
+# rank_pid LAUNCHER RANK: the pid of that rank of mpirun LAUNCHER (waits up to 10 s for it).
+rank_pid() {
+  for _ in $(seq 500); do
+    for pid in $(pgrep -P "$1" || true); do
+      if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -x "OMPI_COMM_WORLD_RANK=$2" >/dev/null; then
+        echo "$pid"; return 0
+      fi
+    done
+    sleep 0.02
+  done
+  return 1
+}
+# wait_for_first_run DIR: until a run of DIR has its metrics.json (up to 30 s: sanitizer builds
+# are slow); then prints how many have.
+wait_for_first_run() {
+  for _ in $(seq 3000); do
+    compgen -G "$1/runs/*/metrics.json" >/dev/null && break
+    sleep 0.01
+  done
+  (compgen -G "$1/runs/*/metrics.json" || true) | wc -l
+}
+manifest_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
 tiny_experiment "$work/long.yaml" 40000
 "$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
 "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
 launcher=$!
-victim=""
-for _ in $(seq 500); do  # up to 10 s for the ranks to start
-  for pid in $(pgrep -P "$launcher" || true); do
-    if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -x 'OMPI_COMM_WORLD_RANK=1' >/dev/null; then victim=$pid; fi
-  done
-  [[ -n "$victim" ]] && break
-  sleep 0.02
-done
-[[ -n "$victim" ]] || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill"; }
-for _ in $(seq 3000); do  # then (up to 30 s: sanitizer builds are slow) until the first run has finished
-  compgen -G "$work/long/runs/*/metrics.json" >/dev/null && break
-  sleep 0.01
-done
-done_before=$( (compgen -G "$work/long/runs/*/metrics.json" || true) | wc -l)
+victim=$(rank_pid "$launcher" 1) || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill"; }
+done_before=$(wait_for_first_run "$work/long")
 kill -KILL "$victim"
 [[ $done_before -lt 6 ]] || fail "the sweep had ended before rank 1 was killed"
 status=0
@@ -70,4 +88,48 @@ compare_results valid "$work/long" || fail "the resumed MPI folder is not valid"
 compare_results metrics "$work/long-one" "$work/long" || fail "the resumed MPI sweep has different metrics"
 grep -qE 'runs already done' "$work/resume.err" || fail "the restart did not resume"
 echo "restart: $(grep -oE '[0-9]+ of 6 runs already done' "$work/resume.err"), all 6 valid and equal to --jobs 1"
+
+# check_interrupted NAME DIR ERR STATUS DONE: what a stop by a signal must leave behind.
+check_interrupted() {
+  local name=$1 dir=$2 err=$3 status=$4 done_before=$5
+  [[ $status -ne 0 ]] || fail "$name: mpirun exited 0"
+  grep -qE 'interrupted by SIG(INT|TERM): [0-9] of 6 runs done; run the same command again to resume' "$err" ||
+    { cat "$err" >&2; fail "$name: no resume message from rank 0"; }
+  [[ $(manifest_field "$dir/manifest.json" status) == interrupted ]] || fail "$name: manifest status"
+  [[ $(manifest_field "$dir/manifest.json" end_time) != None ]] || fail "$name: manifest end_time null"
+  [[ -s "$dir/table.md" ]] || fail "$name: no table.md"
+  local done_now
+  done_now=$( (compgen -G "$dir/runs/*/metrics.json" || true) | wc -l)
+  [[ $done_now -ge $done_before && $done_now -lt 6 ]] || fail "$name: $done_now of 6 runs done"
+  [[ -z $(find "$dir" -name '.tbptt-tmp.*') ]] || fail "$name: temporary files left"
+  echo "$name: mpirun exited with $status, $done_now of 6 runs done, manifest interrupted, table.md written, $(grep -oE 'interrupted by SIG[A-Z]+' "$err" | head -n 1)"
+  "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$dir" --jobs 1 >/dev/null 2>"$dir.resume.err" ||
+    { cat "$dir.resume.err" >&2; fail "$name: the restarted mpirun failed"; }
+  compare_results valid "$dir" || fail "$name: the resumed folder is not valid"
+  compare_results metrics "$work/long-one" "$dir" || fail "$name: the resumed sweep has different metrics"
+  # Each run finished once over both invocations: the restart ran exactly the missing ones.
+  local rerun
+  rerun=$(grep -cE '^\[rank [01]\] \[[0-9]+/[0-9]+\] [0-9a-f]{16}' "$dir.resume.err" || true)
+  [[ $((done_now + rerun)) -eq 6 ]] || fail "$name: $done_now done before the restart, $rerun run by it"
+  echo "$name: restart ran the $rerun missing runs; all 6 present once, valid, equal to --jobs 1"
+}
+
+# Ctrl-C: SIGINT to mpirun, as a terminal sends it (the ranks are in process groups of their own).
+"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/ctrlc" --jobs 1 >/dev/null 2>"$work/ctrlc.err" &
+launcher=$!
+done_before=$(wait_for_first_run "$work/ctrlc")
+kill -INT "$launcher"
+status=0; wait "$launcher" || status=$?
+check_interrupted "SIGINT to mpirun" "$work/ctrlc" "$work/ctrlc.err" "$status" "$done_before"
+
+# SIGINT to rank 1 alone: rank 1's next request stops rank 0's hand-out; the running runs finish.
+"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/rankint" --jobs 1 >/dev/null 2>"$work/rankint.err" &
+launcher=$!
+rank1=$(rank_pid "$launcher" 1) || { kill "$launcher" 2>/dev/null || true; fail "no rank 1"; }
+done_before=$(wait_for_first_run "$work/rankint")
+kill -INT "$rank1"
+status=0; wait "$launcher" || status=$?
+grep -q 'SIGINT: starting no new runs' "$work/rankint.err" || fail "SIGINT to rank 1: no message"
+! grep -q 'abandoning' "$work/rankint.err" || fail "SIGINT to rank 1: runs were abandoned, not finished"
+check_interrupted "SIGINT to rank 1" "$work/rankint" "$work/rankint.err" "$status" "$done_before"
 echo "PASS"

@@ -2,7 +2,9 @@
 # Job-array shards: `--shard 0/2` and `--shard 1/2` started together on one folder run disjoint
 # runs that together cover the sweep, and `tbptt report DIR` gives the summary of one process;
 # the shard also comes from Slurm's variables; a whole sweep is refused while a shard holds the
-# folder, and the same shard twice is refused.
+# folder, and the same shard twice is refused; a shard killed by SIGKILL, whose file still says
+# "running", shows as "died" in `tbptt status` and `tbptt report`, with the command that resumes
+# it, and that command finishes it.
 #
 # Usage: scripts/tests/shard_sweep.sh PATH/TO/tbptt
 set -euo pipefail
@@ -44,4 +46,27 @@ status=0
   { kill "$holder"; fail "the same shard twice: exit $status: $(cat "$work/twice.err")"; }
 echo "refused: $(head -n 1 "$work/twice.err")"
 kill -TERM "$holder"; wait "$holder" || true
+
+# A shard killed by SIGKILL: its file keeps "running", but no process holds its lock.
+tiny_experiment "$work/mid.yaml" 4000
+"$tbptt" run "$work/mid.yaml" --output "$work/killed" --jobs 1 --shard 1/2 >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 200); do [[ -f "$work/killed/shards/1-of-2.json" ]] && break; sleep 0.05; done
+"$tbptt" status "$work/killed" >"$work/live.txt"
+grep -q "shard 1-of-2: running (pid $victim on " "$work/live.txt" || { kill "$victim"; fail "a live shard: $(cat "$work/live.txt")"; }
+grep -q "shard 0-of-2: not started" "$work/live.txt" || { kill "$victim"; fail "a shard not started: $(cat "$work/live.txt")"; }
+kill -KILL "$victim"; wait "$victim" 2>/dev/null || true
+grep -q '"status": "running"' "$work/killed/shards/1-of-2.json" || fail "the killed shard's file no longer says running"
+resume="resume it with: tbptt run $work/mid.yaml --output $work/killed --shard 1/2"
+"$tbptt" status "$work/killed" >"$work/dead.txt"
+grep -q "shard 1-of-2: died" "$work/dead.txt" && grep -qF "shard 1-of-2 died (pid $victim on " "$work/dead.txt" &&
+  grep -qF "$resume" "$work/dead.txt" || fail "tbptt status of a killed shard: $(cat "$work/dead.txt")"
+"$tbptt" report "$work/killed" >/dev/null 2>"$work/report.err"
+grep -qF "$resume" "$work/report.err" || fail "tbptt report of a killed shard: $(cat "$work/report.err")"
+/usr/bin/python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["shard_status"] != {"1-of-2": "died", "0-of-2": "not started"})' \
+  "$work/killed/manifest.json" || fail "manifest shard_status: $(grep -A3 shard_status "$work/killed/manifest.json")"
+echo "SIGKILLed shard: $(grep -F 'died (' "$work/dead.txt")"
+"$tbptt" run "$work/mid.yaml" --output "$work/killed" --jobs 1 --shard 1/2 >/dev/null 2>&1 || fail "resuming the killed shard failed"
+"$tbptt" status "$work/killed" | grep -q "shard 1-of-2: complete" || fail "after the resume: $("$tbptt" status "$work/killed")"
+echo "resumed with the printed command: shard 1-of-2 complete"
 echo "PASS"
