@@ -157,7 +157,15 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
 
   // SIGTERM or a second SIGINT: write what is complete, then the process exits (stop_signals.hpp).
   AbandonActionGuard guard;
+  // The resume line comes first: under mpirun, SIGKILL follows SIGTERM within about a second, and
+  // on a loaded machine writing the files may not finish in time (each is written atomically, so
+  // what is not rewritten stays whole).
   set_abandon_action([&](int signal) {
+    if (world.rank == 0) {
+      size_t done = 0;
+      for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
+      log << resume_note(plan.output, signal, done, experiment.runs.size()) << "\n" << std::flush;
+    }
     SweepEnd end;
     end.signal = signal;
     end.abandoned = true;
@@ -165,11 +173,6 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
       reporters.end(end);
     } catch (const std::exception& e) {
       log << "could not write what is complete: " << e.what() << "\n";
-    }
-    if (world.rank == 0) {
-      size_t done = 0;
-      for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
-      log << resume_note(plan.output, signal, done, experiment.runs.size()) << "\n" << std::flush;
     }
   });
 
