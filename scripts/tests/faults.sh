@@ -123,7 +123,7 @@ else
   (ulimit -v $((768 * 1024)); exec "$tbptt" run "$work/big_eval.yaml" --output "$work/oom" --jobs 1 >/dev/null 2>"$work/oom.err") || status=$?
 fi
 [[ $status -eq 1 ]] || { cat "$work/oom.err" >&2; fail "a failed allocation: exit $status, expected 1 (a failed run)"; }
-! grep -qE 'double free|AddressSanitizer|runtime error' "$work/oom.err" || { cat "$work/oom.err" >&2; fail "a failed allocation corrupted memory"; }
+! grep -qE 'double free|ERROR: AddressSanitizer|runtime error' "$work/oom.err" || { cat "$work/oom.err" >&2; fail "a failed allocation corrupted memory"; }
 compare_results valid "$work/oom" || fail "the folder of the run whose allocation failed is not valid"
 reason=$(/usr/bin/python3 -c '
 import glob, json, sys
