@@ -3,7 +3,7 @@
 # real signal), then started again, finishes with every run present once and every file valid,
 # and its metrics equal those of a sweep that was never interrupted.
 # Each kill is timed from the moment the runs start (the process rewrites manifest.json just
-# before its first run), at a random point within 1.1 run lengths, so that nearly every kill lands
+# before its first run), at a random point within 0.8 run lengths, so that nearly every kill lands
 # while runs are in progress (a few just after a run ends, as its files are written), whatever the
 # build's speed; a kill "landed mid-run" when the sweep had started its runs and was not complete.
 #
@@ -14,7 +14,7 @@ kills=${2:-10}
 source "$(dirname "${BASH_SOURCE[0]}")/cluster_lib.sh"
 scratch
 
-tiny_experiment "$work/tiny.yaml" 4000
+tiny_experiment "$work/tiny.yaml" 20000
 "$tbptt" run "$work/tiny.yaml" --output "$work/straight" --jobs 2 >/dev/null 2>&1
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # until DIR/manifest.json is newer than the file REF (the sweep has started its runs), up to 30 s
@@ -41,7 +41,7 @@ for i in $(seq "$kills"); do
   "$tbptt" run "$work/tiny.yaml" --output "$work/killed" --jobs 2 >/dev/null 2>&1 &
   pid=$!
   wait_for_start "$work/killed" "$work/ref" || { kill -KILL "$pid"; fail "kill $i: the sweep never started its runs"; }
-  delay_ms=$(( RANDOM % (run_ms * 11 / 10 + 1) ))
+  delay_ms=$(( RANDOM % (run_ms * 8 / 10 + 1) ))
   sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
