@@ -91,6 +91,7 @@ json trace_json(const RunConfig& config, long long updates) {
   Stream& stream = *run->train_stream;
   StepBlock block;
   long long last_step = 0;
+  const std::vector<ParamRole> roles = param_roles(params.layout(), spec.input_kind == InputKind::tokens);
   for (long long u = 0; u < updates; ++u) {
     stream.next(trainer.next_chunk_length(stream), block);
     append_steps(steps, block, info);
@@ -108,7 +109,6 @@ json trace_json(const RunConfig& config, long long updates) {
     if (s.plan.online_head) up["online_head"] = true;  // the head took an SGD step after each step
     if (!s.plan.grad_scale.identity()) {
       json scale = json::object();  // the factor on each tensor's gradient, before clipping
-      const std::vector<ParamRole> roles = param_roles(params.layout(), spec.input_kind == InputKind::tokens);
       for (Index i = 0; i < params.layout().count(); ++i)
         scale[params.layout().spec(i).name] = s.plan.grad_scale.of(roles[static_cast<size_t>(i)]);
       up["grad_scale"] = scale;
