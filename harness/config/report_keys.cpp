@@ -20,24 +20,31 @@ std::optional<Tolerance> parse_tolerance_text(const std::string& text) {
   return t;
 }
 
-void read_report_keys(const ConfigNode& tree, ReportConfig& config) {
-  if (const ConfigNode* n = tree.find_path({"report", "tolerance"}); n != nullptr && n->is_scalar()) {
-    if (const auto t = parse_tolerance_text(n->text())) {
-      config.tolerance = t->value;
-      config.tolerance_relative = t->relative;
-    }
+void read_report_keys(const Settings& settings, ReportConfig& config) {
+  const auto text_of = [&](const char* path) -> const std::string* {
+    const auto it = settings.find(path);
+    return it == settings.end() ? nullptr : std::get_if<std::string>(&it->second.value);
+  };
+  if (const std::string* metric = text_of("report.metric")) {
+    config.metric = *metric;
+  } else if (const std::string* eval_metric = text_of("eval.metric"); eval_metric != nullptr && !eval_metric->empty()) {
+    config.metric = *eval_metric;
   }
-  const ConfigNode* n = tree.find_path({"report", "target"});
-  if (n == nullptr) return;
-  if (n->is_scalar()) {
-    config.target = scalar_number(*n);  // null / ~: nullopt
-  } else if (n->is_map()) {
-    const ConfigNode* metric = n->find("metric");
-    const ConfigNode* value = n->find("value");
-    if (metric != nullptr && value != nullptr) {
-      config.target_metric = metric->text();
-      config.target = scalar_number(*value);
-    }
+  if (const std::string* tolerance = text_of("report.tolerance")) {
+    const auto t = parse_tolerance_text(*tolerance);  // validated by parse_field: never nullopt here
+    config.tolerance = t->value;
+    config.tolerance_relative = t->relative;
+  }
+  const auto target = settings.find("report.target");
+  if (target == settings.end()) return;
+  const Value& v = target->second.value;
+  if (const double* level = std::get_if<double>(&v)) {
+    config.target = *level;
+  } else if (const std::string* pair = std::get_if<std::string>(&v)) {
+    // parse_field's form of {metric: NAME, value: NUMBER}: "NAME=NUMBER" (a number has no '=').
+    const size_t eq = pair->rfind('=');
+    config.target_metric = pair->substr(0, eq);
+    config.target = scalar_number(ConfigNode::scalar(pair->substr(eq + 1), Loc{}));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "harness/config/config_node.hpp"
+#include "harness/config/settings.hpp"
 
 namespace tbptt {
 
@@ -29,9 +30,10 @@ struct Tolerance {
 // negative or non-finite value.
 std::optional<Tolerance> parse_tolerance_text(const std::string& text);
 
-// Fills config.tolerance / tolerance_relative and config.target / target_metric from the
-// experiment tree's report.tolerance and report.target (already validated; absent keys leave
-// the defaults). A bare number as target is on config.metric (target_metric stays empty).
-void read_report_keys(const ConfigNode& tree, ReportConfig& config);
+// Fills config.metric (report.metric, else a non-empty eval.metric), config.tolerance /
+// tolerance_relative and config.target / target_metric from the values check_tree parsed
+// (absent keys leave the defaults). A bare number as target is on config.metric (target_metric
+// stays empty).
+void read_report_keys(const Settings& settings, ReportConfig& config);
 
 }  // namespace tbptt

@@ -121,7 +121,7 @@ std::string cost_section_markdown(const ReportTable& t) {
     out << "**" << t.target_metric << "** " << (higher ? ">= " : "<= ") << table_number(*t.config.target)
         << " (report.target)";
   } else {
-    out << "the setting's full-BPTT baseline final **" << t.target_metric << "** (mean over its seeds) within "
+    out << "the setting's " << baseline_name(t) << " final **" << t.target_metric << "** (mean over its seeds) within "
         << tolerance_text(t.config) << (t.config.tolerance_relative ? " of it" : "");
   }
   out << " (" << (higher ? "higher" : "lower") << " is better). Cost to target: training CPU seconds and tokens "

@@ -60,7 +60,13 @@ struct ReportTable {
   double tolerance = 0;
   std::vector<std::string> quantities; // metric first, then the cost/fidelity columns present
   std::vector<SettingRow> rows;        // in order of first appearance in the run list
+  // The baselines are full BPTT (the implicit baseline, or a `baseline:` that keeps k1 = k2 =
+  // full), so the tables may call them so; else "the baseline".
+  bool full_bptt_baseline = true;
 };
+
+// "full-BPTT baseline" or "baseline", for the tables' explanations.
+std::string baseline_name(const ReportTable& t);
 
 // The quantities beside the metric, in table order.
 const std::vector<std::string>& report_quantities();

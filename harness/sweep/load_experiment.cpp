@@ -35,14 +35,9 @@ Experiment experiment_from_tree(const ConfigNode& tree, const std::string& path,
     if (const auto* n = std::get_if<int64_t>(&it->second.value)) e.jobs = static_cast<int>(*n);  // else "auto": 0
   const auto output = settings.find("run.output");
   e.output = output != settings.end() ? std::get<std::string>(output->second.value) : "results/" + e.name;
-  if (const ConfigNode* m = tree.find_path({"report", "metric"}); m != nullptr && m->is_scalar()) {
-    e.report.metric = m->text();
-  } else if (const ConfigNode* em = tree.find_path({"eval", "metric"}); em != nullptr && em->is_scalar()) {
-    e.report.metric = em->text();
-  } else if (!e.run_list.empty()) {
+  read_report_keys(settings, e.report);
+  if (e.report.metric.empty() && !e.run_list.empty())
     e.report.metric = task_info_of(e.run_list.at(0).config.task).score_metric;
-  }
-  read_report_keys(tree, e.report);
   return e;
 }
 

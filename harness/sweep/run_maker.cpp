@@ -1,7 +1,10 @@
 #include "harness/sweep/run_maker.hpp"
 
+#include <stdexcept>
+
 #include "harness/config/schema.hpp"
 #include "harness/sweep/sweep_keys.hpp"
+#include "harness/train/truncation.hpp"
 
 namespace tbptt {
 namespace {
@@ -11,11 +14,26 @@ void apply_node(ConfigNode& tree, const std::vector<std::string>& parts, const C
   tree.set_path(parts, old != nullptr && old->is_map() && v.is_map() ? ConfigNode::merge(*old, v) : v, v.loc());
 }
 
-// The value of a swept key as a table shows it: as written, else the canonical resolved value,
-// "-" when the run has no such setting.
-std::string leaf_text(const Settings& settings, const std::string& key, const RunConfig& c) {
-  // A setting the run does not use (another truncation scheme's parameter) is not shown.
+// The run's config with its truncation as it runs: a toolkit kind's flags mapped to the k1, k2
+// and loss reduction they mean (rnnlm -bptt 3 -bptt-block 4 runs TBPTT(4, 5) with summed losses).
+RunConfig as_run(RunConfig c) {
+  try {
+    c.train.tbptt = resolve_truncation(c.train.tbptt);
+  } catch (const std::invalid_argument&) {
+    // a flag missing: validation reports it; the label shows what was written
+  }
+  return c;
+}
+
+// The value of a swept key as a table shows it: for a toolkit kind's k1, k2, recompute and loss
+// reduction, what the run uses (its flags set them), else as written, else the canonical resolved value; "-" when the run has no
+// such setting.
+std::string leaf_text(const Settings& settings, const std::string& key, const RunConfig& c, const RunConfig& ran) {
   const Field* f = find_field(key);
+  const bool mapped = key == "train.tbptt.k1" || key == "train.tbptt.k2" || key == "train.tbptt.recompute" ||
+                      key == "train.tbptt.loss_reduction";
+  if (mapped && is_toolkit_kind(c.train.tbptt.kind)) return value_text(f->get(ran));
+  // A setting the run does not use (another truncation scheme's parameter) is not shown.
   if (f != nullptr && f->relevant != nullptr && !f->relevant(c) && key != "train.tbptt.kind") return "-";
   if (auto it = settings.find(key); it != settings.end() && it->second.text) return *it->second.text;
   if (key.rfind("task.", 0) == 0)
@@ -57,7 +75,8 @@ ConfigNode RunMaker::tree_of(const std::vector<size_t>& digits, bool with_baseli
 RunSpec RunMaker::spec_of(const Settings& settings, bool is_baseline) const {
   RunSpec spec;
   spec.config = build_run_config(settings);
-  for (const auto& k : swept_keys_) spec.swept[k] = leaf_text(settings, k, spec.config);
+  const RunConfig ran = as_run(spec.config);
+  for (const auto& k : swept_keys_) spec.swept[k] = leaf_text(settings, k, spec.config, ran);
   spec.setting = setting_of(spec.swept, false);
   spec.is_baseline = is_baseline;
   return spec;

@@ -16,9 +16,14 @@ Index need(const std::optional<Index>& v, const char* key, const char* kind) {
   return *v;
 }
 
-// Maps the other toolkits' flags to the scheme with the same semantics (experiments/SCHEMA.md
-// gives the sources). The result has kind fixed, except faster_rnnlm (a boundary pattern).
-TruncationConfig resolve(TruncationConfig c) {
+}  // namespace
+
+bool is_toolkit_kind(TruncationKind kind) {
+  return kind == TruncationKind::rnnlm || kind == TruncationKind::faster_rnnlm || kind == TruncationKind::dl4j ||
+         kind == TruncationKind::keras || kind == TruncationKind::lightning;
+}
+
+TruncationConfig resolve_truncation(TruncationConfig c) {
   switch (c.kind) {
     case TruncationKind::dl4j: {
       // tBPTTForwardLength F, tBPTTBackwardLength B: each segment of F steps is one update whose
@@ -68,6 +73,8 @@ TruncationConfig resolve(TruncationConfig c) {
   }
   return c;
 }
+
+namespace {
 
 // Parses "w1 w2 ... wM" (spaces or commas) into length probabilities.
 std::vector<double> parse_distribution(const std::string& text) {
@@ -119,7 +126,7 @@ GradScale faster_rnnlm_scale(Index n) {
 
 TruncationPolicy::TruncationPolicy(const TruncationConfig& config, Index max_episode_length, bool aligned_episodes,
                                    uint64_t seed)
-    : c_(resolve(config)),
+    : c_(resolve_truncation(config)),
       kind_(config.kind),
       T_(max_episode_length),
       aligned_(aligned_episodes),

@@ -135,6 +135,14 @@ class TruncationPolicy {
   long long updates_ = 0;
 };
 
+// Maps the other toolkits' flags to the scheme with the same semantics (experiments/SCHEMA.md
+// gives the sources): the k1, k2, recompute and loss reduction a toolkit kind runs with (kind
+// stays as given; faster_rnnlm's boundary pattern is the policy's). Other kinds come back as
+// they are. Throws std::invalid_argument for a toolkit kind missing a flag it needs.
+TruncationConfig resolve_truncation(TruncationConfig c);
+// The kinds resolve_truncation maps (the toolkits': rnnlm, faster_rnnlm, dl4j, keras, lightning).
+bool is_toolkit_kind(TruncationKind kind);
+
 // Empty when the optimizer suits the policy; else why not (online_head needs plain SGD).
 std::string optimizer_problem(TruncationKind kind, const OptimizerConfig& optimizer);
 

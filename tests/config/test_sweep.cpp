@@ -106,6 +106,21 @@ TEST_CASE("a list of maps sweeps paired settings", "[config][sweep]") {
   CHECK(e.runs[0].config.model.cell == "gru");
 }
 
+TEST_CASE("a toolkit kind's row shows the k1, k2 and loss reduction it runs with", "[config][sweep]") {
+  const Experiment e = load_experiment(data_file("toolkit_kinds.yaml"), {});
+  REQUIRE(e.runs.size() == 4);
+  // rnnlm -bptt 3 -bptt-block 4 is TBPTT(4, 3 + 4 - 2) with summed losses, whatever the baseline
+  // wrote for loss_reduction; dl4j forward 6 backward 9 is TBPTT(6, min(9, 6)), mean as written.
+  CHECK(e.runs[1].setting ==
+        "kind=rnnlm k1=4 k2=5 bptt=3 bptt_block=4 forward_length=- backward_length=- loss_reduction=sum");
+  CHECK(e.runs[2].setting ==
+        "kind=dl4j k1=6 k2=6 bptt=- bptt_block=- forward_length=6 backward_length=9 loss_reduction=mean");
+  CHECK(e.runs[0].setting ==
+        "kind=fixed k1=4 k2=4 bptt=- bptt_block=- forward_length=- backward_length=- loss_reduction=mean");
+  // The label is the only thing resolved: the config keeps what was written.
+  CHECK(e.runs[1].config.train.tbptt.loss_reduction == LossReduction::mean);
+}
+
 TEST_CASE("a custom baseline and seeds as an axis", "[config][sweep]") {
   const Experiment e = load_experiment(data_file("baseline_custom.yaml"), {});
   CHECK(e.swept_keys == std::vector<std::string>{"train.tbptt.k2", "seed"});

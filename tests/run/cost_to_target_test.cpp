@@ -135,6 +135,23 @@ TEST_CASE("the target is the baseline's quality within an absolute or relative t
   CHECK(l[0].final_metrics.at("target") == 0.3);
 }
 
+TEST_CASE("the tables call the baseline full BPTT only when it is", "[report][target]") {
+  std::vector<RunRecord> runs = {run("f1", "k1=full", curve("accuracy", {0.5, 0.9}), 4, 100),
+                                 run("a1", "k1=5", curve("accuracy", {0.7, 0.92}), 3, 50)};
+  const std::string full = table_markdown(build_report(runs, accuracy_config(0.04), "t", "full"));
+  CHECK(full.find("the setting's full-BPTT baseline final **accuracy**") != std::string::npos);
+  CHECK(full.find("ratio to the setting's full-BPTT baseline;") != std::string::npos);
+  // A `baseline:` of TBPTT(32, 32), as on an endless stream.
+  for (auto& r : runs) {
+    r.swept["train.tbptt.k1"] = r.is_baseline ? "32" : r.swept["train.tbptt.k1"];
+    r.swept["train.tbptt.k2"] = r.is_baseline ? "32" : "5";
+  }
+  const std::string tbptt = table_markdown(build_report(runs, accuracy_config(0.04), "t", "full"));
+  CHECK(tbptt.find("full-BPTT") == std::string::npos);
+  CHECK(tbptt.find("the setting's baseline final **accuracy**") != std::string::npos);
+  CHECK(tbptt.find("ratio to the setting's baseline;") != std::string::npos);
+}
+
 TEST_CASE("the pick by cost to target differs from the pick at an equal budget", "[report][target]") {
   // Full BPTT is cheapest over the whole budget (4 s against 6 s) but reaches the target late;
   // k1=5 reaches it after 1 s; k1=2 is cheaper still but never reaches it.
