@@ -74,7 +74,9 @@ manifest_field() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sy
 
 # A rank dies with SIGKILL while the sweep runs: mpirun ends the job; a restart completes it.
 tiny_experiment "$work/long.yaml" 40000
+long_start=$(date +%s%N)
 "$tbptt" run "$work/long.yaml" --output "$work/long-one" --jobs 1 >/dev/null 2>&1
+long_ms=$(( ($(date +%s%N) - long_start) / 1000000 ))  # 6 runs of 40000 updates, for the signal cases
 "${mpi[@]}" "$tbptt" run "$work/long.yaml" --output "$work/long" --jobs 1 >/dev/null 2>"$work/long.err" &
 launcher=$!
 victim=$(rank_pid "$launcher" 1) || { kill "$launcher" 2>/dev/null || true; fail "no rank 1 to kill"; }
@@ -118,9 +120,12 @@ check_interrupted() {
   echo "$name: restart ran the $rerun missing runs; all 6 present once, valid, equal to --jobs 1"
 }
 
-# Runs of about 2 s (the longest first), so that the SIGTERM, which mpirun sends 1 s after it is
-# signalled, lands mid-run after the first run has finished.
-tiny_experiment "$work/slow.yaml" 200000
+# Runs of about 2 s on average whatever the build (Release, sanitizers; timed above), so that the
+# SIGTERM, which mpirun sends 1 s after it is signalled, lands mid-run after the first run.
+slow_updates=$(( 40000 * 2000 * 6 / (long_ms > 0 ? long_ms : 1) ))
+slow_updates=$(( slow_updates < 40000 ? 40000 : slow_updates > 1000000 ? 1000000 : slow_updates ))
+echo "signal cases: runs of $slow_updates updates (6 runs of 40000 took $long_ms ms)"
+tiny_experiment "$work/slow.yaml" "$slow_updates"
 "$tbptt" run "$work/slow.yaml" --output "$work/slow-one" --jobs 1 >/dev/null 2>&1
 for repeat in $(seq "${TBPTT_SIGNAL_REPEATS:-1}"); do
   # Ctrl-C (SIGINT, as a terminal sends it to mpirun; the ranks are in process groups of their
