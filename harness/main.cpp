@@ -124,8 +124,11 @@ int command_run(const RunArgs& args, int& argc, char**& argv) {
                 << (r.schedule.time_limit ? std::to_string(r.schedule.time_limit) + " over run.time_limit, " : "")
                 << r.failed_total << " failed"
                 << (world.size > 1 ? " (over " + std::to_string(world.size) + " ranks)" : std::string())
-                << (r.stopped ? "; stopped by --fail-fast" : "") << "\n";
+                << (r.stopped ? "; stopped by --fail-fast" : "") << std::endl;
     }
+    // Every rank leaves together, after rank 0 has written and printed everything: in mpirun's
+    // teardown (Ctrl-C, SIGTERM) the first rank to exit has the others SIGKILLed at once.
+    mpi_barrier();
     if (r.signal != 0) return 128 + r.signal;  // the shell's convention for "ended by a signal"
     return r.failed_total > 0 || r.stopped ? kExitFailure : kExitOk;
   } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 
 #include "harness/config/yaml_reader.hpp"
 #include "harness/report/metric_names.hpp"
+#include "harness/run/stop_signals.hpp"
 #include "harness/train/context.hpp"
 #include "harness/train/evaluator.hpp"
 #include "harness/train/fidelity.hpp"
@@ -77,6 +78,8 @@ class RunLoop {
       return ec.every > 0 ? update % ec.every == 0 : tokens >= next_eval_tokens;
     };
     while (!done()) {
+      // SIGTERM or a second SIGINT (stop_signals.hpp): stop between two updates, record nothing.
+      if (abandon_requested()) throw RunAbandoned();
       const UpdateStats s = trainer.update(stream, schedule.lr(update));
       ++update;
       peak_stored = std::max(peak_stored, trainer.tape().size());
@@ -112,6 +115,7 @@ class RunLoop {
         break;
       }
     }
+    if (abandon_requested()) throw RunAbandoned();  // before the context measurement's evaluations
     if (out.status == RunStatus::ok && !out.curve.empty()) measure_context(out);
     auto& f = out.final_metrics;
     if (out.status == RunStatus::ok && !out.curve.empty()) {
@@ -301,6 +305,8 @@ RunOutcome execute_run(const RunConfig& config, const CurveCallback& on_point) {
     Eigen::setNbThreads(static_cast<int>(std::max<Index>(1, config.threads)));
     RunLoop loop(config, on_point);
     return loop.run();
+  } catch (const RunAbandoned&) {
+    throw;  // not the run's failure: the scheduler records nothing (scheduler.hpp)
   } catch (const std::bad_alloc&) {  // "std::bad_alloc" alone would not say what happened
     RunOutcome out;
     out.status = RunStatus::failed;

@@ -1,6 +1,7 @@
 // Runs one resolved configuration from start to end: builds the task and the network, trains
 // with the TBPTT trainer, evaluates on whole held-out sequences, and returns the outcome.
 // Never throws for a run's own failure: a diverged or failed run is a status with a reason.
+// Throws RunAbandoned (run/stop_signals.hpp) between two updates once abandon_requested().
 //
 // Evaluation points: after the first update at which the tokens seen reach each multiple of
 // eval.every_tokens, and after the last update; with eval.every > 0, every eval.every updates

@@ -96,6 +96,17 @@ void Progress::run_finished(const RunSpec& spec, const RunOutcome& outcome, doub
   }
 }
 
+void Progress::run_abandoned(const RunSpec& spec) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --running_;
+  if (style_ == ProgressStyle::none) return;
+  const std::string line = label_ + spec.id + " " + (spec.setting.empty() ? "(single)" : spec.setting) +
+                           " abandoned (it runs again on resume)";
+  if (style_ == ProgressStyle::terminal) out_ << "\r\x1b[K";
+  out_ << (line + "\n") << std::flush;  // one write: ranks share stderr under mpirun
+  redraw_locked();
+}
+
 void Progress::end(const SweepEnd&) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (line_open_) out_ << "\n" << std::flush;

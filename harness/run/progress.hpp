@@ -26,6 +26,7 @@ class Progress : public SweepReporter {
   void begin(const SweepStart& start) override;  // total = start.todo, cost = start.todo_cost
   void run_started(const RunSpec& spec) override;
   void run_finished(const RunSpec& spec, const RunOutcome& outcome, double seconds) override;
+  void run_abandoned(const RunSpec& spec) override;  // "<id> <setting> abandoned" (not counted as done)
   void end(const SweepEnd& end) override;        // ends the terminal line
 
  private:

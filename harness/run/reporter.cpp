@@ -35,6 +35,10 @@ void ReporterChain::run_finished(const RunSpec& spec, const RunOutcome& outcome,
   if (error) std::rethrow_exception(error);
 }
 
+void ReporterChain::run_abandoned(const RunSpec& spec) {
+  for (auto* r : reporters_) r->run_abandoned(spec);
+}
+
 void ReporterChain::end(const SweepEnd& end) {
   for (auto* r : reporters_) r->end(end);
 }

@@ -3,6 +3,8 @@
 //   begin(start)                       once, before any run starts
 //   run_started(spec)                  on the worker thread that runs it
 //   run_finished(spec, outcome, secs)  on that worker thread, when the run has ended
+//   run_abandoned(spec)                instead of run_finished, for a run stopped by SIGTERM
+//                                      (nothing of it is recorded; a restart runs it again)
 //   end(summary)                       once, after the last run (or when the sweep was stopped)
 // run_started and run_finished may be called from several threads at once: implementations
 // guard their own state. run_finished may throw (a run folder that cannot be written): the
@@ -47,6 +49,7 @@ class SweepReporter {
   virtual void begin(const SweepStart&) {}
   virtual void run_started(const RunSpec&) {}
   virtual void run_finished(const RunSpec&, const RunOutcome&, double /*seconds*/) {}
+  virtual void run_abandoned(const RunSpec&) {}
   virtual void end(const SweepEnd&) {}
 };
 
@@ -59,6 +62,7 @@ class ReporterChain : public SweepReporter {
   void begin(const SweepStart& start) override;
   void run_started(const RunSpec& spec) override;
   void run_finished(const RunSpec& spec, const RunOutcome& outcome, double seconds) override;
+  void run_abandoned(const RunSpec& spec) override;
   void end(const SweepEnd& end) override;
 
  private:

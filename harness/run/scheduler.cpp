@@ -51,6 +51,8 @@ namespace {
 RunOutcome run_one(const Runner& runner, const RunSpec& spec) {
   try {
     return runner(spec);
+  } catch (const RunAbandoned&) {
+    throw;
   } catch (const std::exception& e) {
     RunOutcome outcome;
     outcome.status = RunStatus::failed;
@@ -86,7 +88,15 @@ ScheduleResult run_queue(RunQueue& queue, const Runner& runner, SweepReporter& r
       }
       reporter.run_started(spec);
       const auto start = std::chrono::steady_clock::now();
-      RunOutcome outcome = run_one(runner, spec);
+      RunOutcome outcome;
+      try {
+        outcome = run_one(runner, spec);
+      } catch (const RunAbandoned&) {
+        reporter.run_abandoned(spec);
+        std::lock_guard<std::mutex> lock(mutex);
+        ++result.abandoned;
+        continue;  // the queue hands out nothing more: the stop is requested
+      }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       try {
@@ -116,7 +126,7 @@ ScheduleResult run_scheduled(const std::vector<RunSpec>& runs, const Runner& run
                              SweepReporter& reporter, const SchedulerOptions& options) {
   LocalQueue queue(runs);
   ScheduleResult result = run_queue(queue, runner, reporter, options);
-  result.not_run = static_cast<int>(runs.size() - queue.handed_out());
+  result.not_run = static_cast<int>(runs.size() - queue.handed_out()) + result.abandoned;
   return result;
 }
 

@@ -10,7 +10,8 @@
 // could not be written) the run counts as failed (and, having no metrics.json, runs again on
 // resume). The scheduler does not call the reporter's begin() or end(): the sweep does.
 // fail_fast: after the first failed run no new run starts; running ones finish. A stop request
-// (stop_signals.hpp) also starts no new run.
+// (stop_signals.hpp) also starts no new run. A runner that throws RunAbandoned (SIGTERM) has
+// its run counted as abandoned and reported with run_abandoned, not run_finished.
 #pragma once
 
 #include <atomic>
@@ -64,6 +65,7 @@ struct ScheduleResult {
   int jobs = 0;                          // threads used
   int ok = 0, diverged = 0, failed = 0, time_limit = 0;  // finished runs by status
   int not_run = 0;                       // left out after a stop (LocalQueue only)
+  int abandoned = 0;                     // stopped mid-run by SIGTERM (recorded nowhere)
   bool stopped = false;                  // fail-fast triggered
   std::vector<std::string> order;        // ids in the order the runs were handed out
 };

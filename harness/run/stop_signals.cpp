@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
@@ -13,14 +14,35 @@ namespace tbptt {
 namespace {
 
 std::atomic<int> g_signal{0};
-std::mutex g_action_mutex;
-std::function<void(int)> g_action;
+std::atomic<bool> g_abandon{false};
+std::mutex g_fallback_mutex;
+std::function<bool(int)> g_fallback;
 
 std::string signal_name(int signal) {
   return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal " + std::to_string(signal);
 }
 
-void on_signal(int signal) {
+// Runs the fallback; exits if it says so (or if none is set: nothing would write the end).
+void run_fallback(int signal) {
+  std::lock_guard<std::mutex> lock(g_fallback_mutex);
+  if (g_fallback && !g_fallback(signal)) return;
+  std::_Exit(128 + signal);
+}
+
+// The watcher's state between signals.
+struct Watch {
+  bool abandoning = false;
+  bool fallback_done = false;
+  std::chrono::steady_clock::time_point since;
+};
+
+void on_signal(int signal, Watch& watch) {
+  if (watch.abandoning) {  // a further signal: no more waiting
+    std::cerr << "\ntbptt: " << signal_name(signal) << " again: writing what is complete and exiting\n" << std::flush;
+    watch.fallback_done = true;
+    run_fallback(stop_signal());
+    return;
+  }
   const bool first = !stop_requested();
   request_stop(signal);
   if (signal == SIGINT && first) {
@@ -28,17 +50,17 @@ void on_signal(int signal) {
                  "written (SIGINT again abandons them)\n" << std::flush;
     return;
   }
-  std::cerr << "\ntbptt: " << signal_name(signal) << ": abandoning the runs in progress\n" << std::flush;
-  {
-    std::lock_guard<std::mutex> lock(g_action_mutex);
-    if (g_action) g_action(signal);
-  }
-  std::_Exit(128 + signal);
+  std::cerr << "\ntbptt: " << signal_name(signal)
+            << ": abandoning the runs in progress at their next update; writing what is complete\n" << std::flush;
+  g_abandon.store(true);
+  watch.abandoning = true;
+  watch.since = std::chrono::steady_clock::now();
 }
 
 }  // namespace
 
 bool stop_requested() { return g_signal.load() != 0; }
+bool abandon_requested() { return g_abandon.load(); }
 int stop_signal() { return g_signal.load(); }
 
 void request_stop(int signal) {
@@ -46,11 +68,19 @@ void request_stop(int signal) {
   g_signal.compare_exchange_strong(expected, signal);
 }
 
-void clear_stop_request() { g_signal.store(0); }
+void request_abandon(int signal) {
+  request_stop(signal);
+  g_abandon.store(true);
+}
 
-void set_abandon_action(std::function<void(int)> action) {
-  std::lock_guard<std::mutex> lock(g_action_mutex);
-  g_action = std::move(action);
+void clear_stop_request() {
+  g_signal.store(0);
+  g_abandon.store(false);
+}
+
+void set_abandon_fallback(std::function<bool(int)> fallback) {
+  std::lock_guard<std::mutex> lock(g_fallback_mutex);
+  g_fallback = std::move(fallback);
 }
 
 StopSignals::StopSignals() {
@@ -60,10 +90,16 @@ StopSignals::StopSignals() {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
   watcher_ = std::thread([this, set] {
+    Watch watch;
     while (!quit_.load()) {
-      const timespec wait{0, 100 * 1000 * 1000};  // 0.1 s: how soon the destructor is noticed
+      const timespec wait{0, 50 * 1000 * 1000};  // 0.05 s: how soon the grace end or the destructor is noticed
       const int signal = sigtimedwait(&set, nullptr, &wait);
-      if (signal > 0) on_signal(signal);
+      if (signal > 0) on_signal(signal, watch);
+      const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - watch.since).count();
+      if (watch.abandoning && !watch.fallback_done && waited >= kAbandonGraceSeconds) {
+        watch.fallback_done = true;
+        run_fallback(stop_signal());
+      }
     }
   });
 }

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <iostream>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -33,10 +34,22 @@ fs::path output_of(const Experiment& experiment, const SweepOptions& options) {
   return ResultsDir(output).root();
 }
 
-// Clears the abandon action however run_sweep leaves (it refers to locals).
-struct AbandonActionGuard {
-  ~AbandonActionGuard() { set_abandon_action({}); }
+// However run_sweep leaves, the fallback that refers to its locals goes. What replaces it never
+// exits: under mpirun's teardown the first rank to exit has the others SIGKILLed at once (README
+// "MPI"), so a rank past its sweep leaves only through main's last barrier, after rank 0 has
+// written everything; on one machine the process is about to return anyway.
+struct AbandonFallbackGuard {
+  ~AbandonFallbackGuard() {
+    set_abandon_fallback([](int) { return false; });
+  }
 };
+
+// How many runs of the experiment have their metrics.json.
+size_t runs_done(const ResultsDir& dir, const Experiment& experiment) {
+  size_t done = 0;
+  for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
+  return done;
+}
 
 // The locks of this process on the folder (folder_lock.hpp): rank 0 of a whole sweep holds the
 // sweep lock exclusively; a shard holds it shared plus its own shard lock.
@@ -155,17 +168,20 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
         << plan.todo.size() << "\n";
   }
 
-  // SIGTERM or a second SIGINT: write what is complete, then the process exits (stop_signals.hpp).
-  AbandonActionGuard guard;
-  // The resume line comes first: under mpirun, SIGKILL follows SIGTERM within about a second, and
-  // on a loaded machine writing the files may not finish in time (each is written atomically, so
-  // what is not rewritten stays whole).
-  set_abandon_action([&](int signal) {
-    if (world.rank == 0) {
-      size_t done = 0;
-      for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
-      log << resume_note(plan.output, signal, done, experiment.runs.size()) << "\n" << std::flush;
-    }
+  // SIGTERM or a second SIGINT: the runs stop at their next update and the sweep ends below as
+  // usual. The fallback (stop_signals.hpp) is for when that takes longer than the grace: rank 0
+  // writes what is complete (from the folder, without the other ranks) and the process exits;
+  // ranks > 0 never exit on their own, since under mpirun that would have rank 0 killed. The
+  // resume line comes before the files: mpirun's SIGKILL may come while they are written (each
+  // is written atomically, so what is not rewritten stays whole, and a restart rewrites them).
+  std::mutex end_mutex;
+  bool ending = false;  // the normal end or the fallback has begun (under end_mutex)
+  AbandonFallbackGuard guard;
+  set_abandon_fallback([&](int signal) {
+    std::unique_lock<std::mutex> lock(end_mutex, std::try_to_lock);
+    if (!lock.owns_lock() || ending || world.rank != 0) return false;
+    ending = true;
+    log << resume_note(plan.output, signal, runs_done(dir, experiment), experiment.runs.size()) << "\n" << std::flush;
     SweepEnd end;
     end.signal = signal;
     end.abandoned = true;
@@ -174,6 +190,7 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
     } catch (const std::exception& e) {
       log << "could not write what is complete: " << e.what() << "\n";
     }
+    return true;
   });
 
   SchedulerOptions sched;
@@ -200,16 +217,21 @@ SweepOutcome run_sweep(const Experiment& experiment, const SweepOptions& options
   end.fail_fast_stop = result.stopped;
   end.signal = result.signal;
   end.peak_rss_bytes = mpi_max(peak_rss_bytes());
+  end.abandoned = mpi_sum(result.schedule.abandoned) > 0;
   result.schedule.not_run = end.not_run;
   result.missing = end.not_run;
   mpi_barrier();  // every rank's run folders are written
+  {
+    std::lock_guard<std::mutex> lock(end_mutex);
+    if (ending) return result;  // unreachable: the fallback exits the process once it has begun
+    ending = true;
+  }
+  if (world.rank == 0 && result.signal != 0) {
+    log << resume_note(plan.output, result.signal, runs_done(dir, experiment), experiment.runs.size()) << "\n"
+        << std::flush;
+  }
   reporters.end(end);
   result.table_md = results.table_md();
-  if (world.rank == 0 && result.signal != 0) {
-    size_t done = 0;
-    for (const auto& r : experiment.runs) done += dir.run_done(r.id) ? 1 : 0;
-    log << resume_note(plan.output, result.signal, done, experiment.runs.size()) << "\n";
-  }
   return result;
 }
 

@@ -148,6 +148,33 @@ TEST_CASE("a stop request starts no new run", "[run][scheduler]") {
   CHECK(collected.outcomes.size() == 1);
 }
 
+TEST_CASE("an abandoned run is reported as abandoned, not finished, and nothing new starts", "[run][scheduler]") {
+  const Experiment e = fake_experiment(2, "unused");
+  CountingRunner runner;
+  // The second run handed out is abandoned mid-run (as SIGTERM makes execute_run do).
+  int calls = 0;
+  const Runner abandoning = [&](const RunSpec& spec) {
+    if (++calls == 2) {
+      request_abandon(SIGTERM);
+      throw RunAbandoned();
+    }
+    return runner(spec);
+  };
+  struct Abandoned : Collected {
+    std::vector<std::string> ids;
+    void run_abandoned(const RunSpec& spec) override { ids.push_back(spec.id); }
+  } collected;
+  const ScheduleResult r = run_scheduled(e.runs, abandoning, collected, quiet(1));
+  clear_stop_request();
+  CHECK(r.ok == 1);
+  CHECK(r.failed == 0);
+  CHECK(r.abandoned == 1);
+  CHECK(r.not_run == 5);  // the abandoned run and the four never started
+  CHECK(collected.outcomes.size() == 1);
+  CHECK(collected.ids == std::vector<std::string>{r.order.at(1)});
+  CHECK(r.order.size() == 2);
+}
+
 TEST_CASE("plain progress prints one line per finished run", "[run][scheduler]") {
   Experiment e = fake_experiment(1, "unused");
   e.runs.resize(2);  // run-05-1 (cost 10), run-10-1 (cost 20)

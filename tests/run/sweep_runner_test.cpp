@@ -327,6 +327,42 @@ TEST_CASE("a stop request ends the sweep as interrupted, with what is done writt
   CHECK(nlohmann::json::parse(read_file(dir / "manifest.json"))["status"] == "complete");
 }
 
+TEST_CASE("an abandoning signal leaves the run in progress unrecorded and writes what is done", "[run][sweep][signal]") {
+  const fs::path dir = scratch_dir("abandoned") / "out";
+  const Experiment e = fake_experiment(2, dir.string());
+  CountingRunner counting;
+  int calls = 0;
+  const Runner abandoning = [&](const RunSpec& spec) {
+    if (++calls == 2) {  // SIGTERM during the second run, which then stops (execute.cpp)
+      request_abandon(SIGTERM);
+      throw RunAbandoned();
+    }
+    return counting(spec);
+  };
+  std::ostringstream log;
+  SweepOptions o = quiet(1);
+  o.log = &log;
+  const SweepOutcome r = run_sweep(e, o, abandoning);
+  clear_stop_request();
+  CHECK(r.signal == SIGTERM);
+  CHECK(counting.total() == 1);
+  CHECK(r.schedule.abandoned == 1);
+  CHECK(r.missing == 5);
+  size_t folders = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "runs")) folders += entry.is_directory() ? 1 : 0;
+  CHECK(folders == 1);  // nothing of the abandoned run
+  const auto manifest = nlohmann::json::parse(read_file(dir / "manifest.json"));
+  CHECK(manifest["status"] == "interrupted");
+  CHECK(manifest["end_time"].is_string());
+  CHECK(manifest["counts"]["missing"] == 5);
+  CHECK(log.str().find(dir.string() + ": interrupted by SIGTERM: 1 of 6 runs done; run the same command again to "
+                                      "resume") != std::string::npos);
+  CountingRunner resumed;
+  run_sweep(e, quiet(1), std::ref(resumed));
+  CHECK(resumed.total() == 5);
+  CHECK(nlohmann::json::parse(read_file(dir / "manifest.json"))["status"] == "complete");
+}
+
 TEST_CASE("clean-up spares the temporary files of live writers unless it holds the folder", "[run][lock]") {
   const fs::path dir = scratch_dir("temps");
   const std::string live = std::string(kTempPrefix) + std::to_string(::getpid()) + ".0." + host_name() + "~a.json";

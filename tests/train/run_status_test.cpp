@@ -5,6 +5,7 @@
 #include <new>
 
 #include "harness/run/execute.hpp"
+#include "harness/run/stop_signals.hpp"
 #include "models/tensor.hpp"
 
 using namespace tbptt;
@@ -27,6 +28,21 @@ RunConfig tiny_copy() {
 }
 
 }  // namespace
+
+TEST_CASE("an abandoning signal stops a run at the next update with RunAbandoned", "[run][status][signal]") {
+  const RunConfig c = tiny_copy();
+  long long last_point = 0;
+  // SIGTERM (as stop_signals.hpp records it) arrives at the evaluation after update 10.
+  const CurveCallback on_point = [&](const CurvePoint& p) {
+    last_point = p.update;
+    if (p.update == 10) request_abandon(SIGTERM);
+  };
+  CHECK_THROWS_AS(execute_run(c, on_point), RunAbandoned);
+  clear_stop_request();
+  CHECK(last_point == 10);  // no update, and so no evaluation, after the signal
+  // Without the signal the same run ends ok.
+  CHECK(to_string(execute_run(c).status) == std::string("ok"));
+}
 
 TEST_CASE("SGD at lr 1e6 ends diverged, not ok", "[run][status]") {
   RunConfig c = tiny_copy();
