@@ -213,6 +213,11 @@ class CheckLogic(unittest.TestCase):
         d["rows"][10]["theta"] = 0.3  # clipped K = 1 moved toward the optimum
         self.assert_outcome(tallec, d, failing={4})
 
+    def test_summary_line(self):
+        line = common.summary_line({"influence": (5, 5, 3.4), "copy": (2, 3, 610.0)}, 700.2)
+        self.assertEqual(line, "summary: 7 of 8 claims PASS (influence 5/5 in 3 s, copy 2/3 in 610 s); "
+                               "700 s wall in all")
+
     def test_linear_fit(self):
         a, b, r2 = common.linear_fit([1, 2, 3, 4], [3, 5, 7, 9])
         self.assertAlmostEqual(a, 1)
