@@ -116,3 +116,12 @@ def checks_markdown(title, paper, checks):
     for c in checks:
         lines.append(f"| {'PASS' if c.passed else 'FAIL'} | {c.claim} | {c.measured} |")
     return "\n".join(lines) + "\n"
+
+
+def summary_line(results, seconds):
+    """The last line of `reproduce all`: claims passed over every reproduction, then each one's
+    passes and wall time. results: name -> (passed, total, seconds), in the order run."""
+    passed = sum(p for p, _, _ in results.values())
+    total = sum(t for _, t, _ in results.values())
+    parts = ", ".join(f"{n} {p}/{t} in {s:.0f} s" for n, (p, t, s) in results.items())
+    return f"summary: {passed} of {total} claims PASS ({parts}); {seconds:.0f} s wall in all"

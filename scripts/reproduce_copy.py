@@ -26,7 +26,7 @@ def run(ctx):
         rows.append({"k1": k1, "k2": k2, "seed": int(r["swept"].get("seed", 1)), "status": r["status"],
                      "loss": common.final(r, "loss"), "accuracy": common.final(r, "accuracy"),
                      "chance_loss": common.final(r, "chance_loss"),
-                     "seconds_per_update": common.final(r, "train_seconds") / updates if updates else None})
+                     "seconds_per_update": common.final(r, "cpu_seconds") / updates if updates else None})
     return {"delay": DELAY, "length": 10, "rows": rows}
 
 
@@ -71,7 +71,7 @@ def check(data):
 
 def plot(data, out_stem):
     plt = common.pyplot()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.8))
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(13, 3.9))
     names = []
     for r in sorted(data["rows"], key=order):
         if label(r) not in names:
@@ -80,13 +80,19 @@ def plot(data, out_stem):
         rs = [r for r in data["rows"] if label(r) == name]
         ax1.scatter([i] * len(rs), [r["loss"] / r["chance_loss"] for r in rs], color=f"C{i}")
         ax2.scatter([i] * len(rs), [100 * r["accuracy"] for r in rs], color=f"C{i}")
+        times = [1e3 * r["seconds_per_update"] for r in rs if r["seconds_per_update"]]
+        if times:
+            ax3.bar(i, common.median(times), color=f"C{i}")
+            ax3.text(i, common.median(times), f"{common.median(times):.2f}", ha="center", va="bottom", fontsize=8)
     ax1.axhline(0.9, color="gray", ls="--", lw=0.8)
     ax1.axhline(0.5, color="gray", ls=":", lw=0.8)
     ax2.axhline(25, color="gray", ls="--", lw=0.8)
     ax2.axhline(60, color="gray", ls=":", lw=0.8)
-    for ax, ylabel in ((ax1, "held-out loss / baseline"), (ax2, "recall accuracy (%)")):
+    for ax, ylabel in ((ax1, "held-out loss / baseline (dashed 0.9, dotted 0.5)"),
+                       (ax2, "recall accuracy, % (dashed 25, dotted 60)"),
+                       (ax3, "training CPU time per update (ms, median of seeds)")):
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names, rotation=20, fontsize=8)
-        ax.set_ylabel(ylabel)
-    fig.suptitle(f"copy, delay {data['delay']}, length {data['length']}: one dot per seed")
+        ax.set_ylabel(ylabel, fontsize=9)
+    fig.suptitle(f"copy, delay {data['delay']}, length {data['length']}: one dot per seed, equal token budgets")
     common.save_figure(fig, out_stem)

@@ -90,16 +90,25 @@ def plot(data, out_stem):
         ax1.bar(x, [sum(blew_up(r) for r in g) for g in rs], width, bottom=[sum(solved(r) for r in g) for g in rs],
                 color="none", edgecolor=f"C{j}", hatch="//")
         for i, g in enumerate(rs):
+            # The counts in words too: a bar of height 0 draws nothing.
+            ax1.text(x[i], sum(solved(r) or blew_up(r) for r in g) + 0.1,
+                     f"{sum(solved(r) for r in g)}s\n{sum(blew_up(r) for r in g)}b", ha="center", va="bottom",
+                     fontsize=7, color=f"C{j}")
             ax2.scatter([x[i]] * len(g), [max(spike(r), 1e-1) for r in g], color=f"C{j}", s=12)
     ax1.set_xticks(range(len(lrs)))
     ax1.set_xticklabels([f"lr {lr}" for lr in lrs])
     ax1.set_ylim(0, 5.5)
-    ax1.set_ylabel("runs of 5: solved (filled), blown up (hatched)")
+    ax1.set_ylabel("runs of 5: solved (s, filled), blown up (b, hatched)")
     ax1.legend(fontsize=8)
     ax2.set_yscale("log")
+    from matplotlib.ticker import LogLocator, ScalarFormatter
+    ax2.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
+    ax2.yaxis.set_major_formatter(ScalarFormatter())
+    ax2.yaxis.set_minor_formatter(plt.NullFormatter())
     ax2.axhline(10, color="gray", ls="--", lw=0.8)
     ax2.set_xticks(range(len(lrs)))
     ax2.set_xticklabels([f"lr {lr}" for lr in lrs])
     ax2.set_ylabel("max / median gradient norm")
-    fig.suptitle("adding (pascanu), L = 50, tanh RNN 50, rho(W_hh) = 0.95, SGD, full BPTT")
+    fig.suptitle("adding (pascanu), L = 50, tanh RNN 50, rho(W_hh) = 0.95, SGD, batch 20, full BPTT "
+                 "(one dot per run)")
     common.save_figure(fig, out_stem)

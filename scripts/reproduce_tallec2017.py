@@ -101,32 +101,41 @@ def check(data):
 def plot(data, out_stem):
     plt = common.pyplot()
     s = data["sensitivity"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.5, 4.0))
+    # Three panels: the sensitivity; theta for the runs that grow (K <= 40), on a symlog axis
+    # because they span 12 decades; theta for K >= 42 on a linear axis, where the convergence to
+    # -1/6 can be read (on the symlog axis those curves were squeezed into its linear band).
+    fig, (ax1, ax2, ax3) = plt.subplots(1, 3, figsize=(14.5, 4.2))
     ks = list(range(1, len(s) + 1))
     ax1.plot(ks, s, color="C0", lw=1.5, label="engine: d s_1 / d theta over K steps")
     ax1.scatter(list(CLAIMED), list(CLAIMED.values()), color="k", marker="x", s=30, zorder=3, label="claimed")
     ax1.axhline(0, color="gray", lw=0.8)
     ax1.axvline(FIRST_NEGATIVE, color="gray", ls=":", lw=0.8)
     ax1.text(FIRST_NEGATIVE + 1.5, max(s, default=1) * 0.85, f"K = {FIRST_NEGATIVE}", fontsize=8, color="gray")
-    ax1.set_xlabel("truncation length K")
-    ax1.set_ylabel("truncated sensitivity")
+    ax1.set_xlabel("truncation length K (steps)")
+    ax1.set_ylabel("truncated d s_1 / d theta")
     ax1.set_title("sensitivity of s_1 to theta", fontsize=10)
     ax1.legend(fontsize=8, loc="lower left")
     rows = [r for r in data["rows"] if r["updates"]]
     Ks = sorted({r["K"] for r in rows})
     cmap = plt.get_cmap("viridis")
-    for r in rows:
-        color = cmap(Ks.index(r["K"]) / max(1, len(Ks) - 1))
-        ax2.plot(r["updates"], r["theta_curve"], color=color, lw=1.2, ls="-" if r["clip"] == "off" else "--",
-                 label=f"K = {r['K']}" if r["clip"] == "off" else None)
-    ax2.axhline(OPTIMUM, color="k", lw=0.8, ls=":")
+    for ax, part in ((ax2, [r for r in rows if r["K"] <= SHORT]), (ax3, [r for r in rows if r["K"] > SHORT])):
+        for r in part:
+            color = cmap(Ks.index(r["K"]) / max(1, len(Ks) - 1))
+            ax.plot(r["updates"], r["theta_curve"], color=color, lw=1.2, ls="-" if r["clip"] == "off" else "--",
+                    label=f"K = {r['K']}" if r["clip"] == "off" else None)
+        ax.axhline(OPTIMUM, color="k", lw=0.8, ls=":")
+        ax.axhline(THETA0, color="gray", lw=0.6, ls="-.")
+        ax.set_xlabel("update")
     ax2.set_yscale("symlog", linthresh=1.0)
-    ax2.set_ylim(bottom=-1.0)  # theta never goes below -1/6: no empty negative decades
-    top = max((abs(v) for r in rows for v in r["theta_curve"] if math.isfinite(v)), default=1.0)
+    ax2.set_ylim(bottom=-1.0)  # theta never goes below -1/6 here: no empty negative decades
+    top = max((abs(v) for r in rows if r["K"] <= SHORT for v in r["theta_curve"] if math.isfinite(v)), default=1.0)
     ax2.set_yticks([-1, 0, 1] + [10.0 ** e for e in range(2, int(math.log10(max(top, 10))) + 1, 2)])
-    ax2.set_xlabel("update")
     ax2.set_ylabel("theta (symlog)")
-    ax2.set_title("theta during TBPTT(K, K) (dashed: clipped), dotted: -1/6", fontsize=10)
+    ax2.set_title(f"K <= {SHORT}: theta grows (dashed: clipped)", fontsize=10)
     ax2.legend(fontsize=7, ncol=2, loc="upper left")
-    fig.suptitle("influence balancing: n = 23, p = 10, SGD lr 1e-4 (paper's loss), 3000 updates")
+    ax3.set_ylabel("theta (linear)")
+    ax3.set_title(f"K >= 42: theta to -1/6 (dotted; dash-dot: theta_0 {THETA0})", fontsize=10)
+    ax3.legend(fontsize=7, loc="center right")
+    fig.suptitle("influence balancing (Tallec & Ollivier 2017): n = 23, p = 10, SGD lr 1e-4 (paper's loss), "
+                 "3000 updates")
     common.save_figure(fig, out_stem)

@@ -128,6 +128,22 @@ class CheckLogic(unittest.TestCase):
         d["chunked"] = copy.deepcopy(d["online"])  # the styles equal: not larger
         self.assert_outcome(marschall, d, failing={3, 4})
 
+    def test_add_stream_seeds(self):
+        # Three seeds: the boundary claims need a majority, (a) every run.
+        def with_seeds(first_lag3):
+            d = add_stream_data()
+            for style, (a, b), dl in (("online", (4, 9), 0.005), ("chunked", (6, 12), 0.01)):
+                d[style + "_runs"] = [[n, s, plateau(n, first_lag3[s - 1] if style == "online" else a, b) + dl]
+                                      for s in (1, 2, 3) for n in marschall.NS]
+                d[style] = marschall.means(d[style + "_runs"])
+            return d
+        self.assert_outcome(marschall, with_seeds([4, 4, 4]), draw=True)
+        self.assert_outcome(marschall, with_seeds([4, 4, 8]))  # one seed late: still 2 of 3
+        self.assert_outcome(marschall, with_seeds([4, 8, 8]), failing={1, 3})  # two late: 1 of 3
+        d = with_seeds([4, 4, 4])
+        d["online_runs"][3][2] = 0.60  # one run (seed 1, n = 4) off a plateau fails (a) alone
+        self.assert_outcome(marschall, d, failing={0})
+
     def test_copy(self):
         self.assert_outcome(copy_task, copy_data(), draw=True)
         d = copy_data()
@@ -212,6 +228,11 @@ class CheckLogic(unittest.TestCase):
         d = influence_data()
         d["rows"][10]["theta"] = 0.3  # clipped K = 1 moved toward the optimum
         self.assert_outcome(tallec, d, failing={4})
+
+    def test_summary_line(self):
+        line = common.summary_line({"influence": (5, 5, 3.4), "copy": (2, 3, 610.0)}, 700.2)
+        self.assertEqual(line, "summary: 7 of 8 claims PASS (influence 5/5 in 3 s, copy 2/3 in 610 s); "
+                               "700 s wall in all")
 
     def test_linear_fit(self):
         a, b, r2 = common.linear_fit([1, 2, 3, 4], [3, 5, 7, 9])
