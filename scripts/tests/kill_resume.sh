@@ -36,28 +36,42 @@ runs_ms=$(( $(now_ms) - start ))
 run_ms=$(( runs_ms / 3 + 1 ))
 RANDOM=$$
 landed=0
+completed=0  # folders the kills and restarts brought to the end, each checked, then a fresh one
+folder="$work/killed.0"
+count_done() { (compgen -G "$1/runs/*/metrics.json" || true) | wc -l; }
 for i in $(seq "$kills"); do
+  before=$(count_done "$folder")
   touch "$work/ref"; sleep 0.02
-  "$tbptt" run "$work/tiny.yaml" --output "$work/killed" --jobs 2 >/dev/null 2>&1 &
+  "$tbptt" run "$work/tiny.yaml" --output "$folder" --jobs 2 >/dev/null 2>&1 &
   pid=$!
-  wait_for_start "$work/killed" "$work/ref" || { kill -KILL "$pid"; fail "kill $i: the sweep never started its runs"; }
-  delay_ms=$(( RANDOM % (run_ms * 8 / 10 + 1) ))
+  wait_for_start "$folder" "$work/ref" || { kill -KILL "$pid"; fail "kill $i: the sweep never started its runs"; }
+  # Anywhere within 0.9 of what is left of the sweep (the 6 - before runs left, 2 at a time), so
+  # that kills land early in a run, late in one, between runs, and with earlier runs kept.
+  left_ms=$(( (6 - before + 1) / 2 * run_ms ))
+  delay_ms=$(( RANDOM % (left_ms * 9 / 10 + 1) ))
   sleep "$(awk -v ms="$delay_ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  done_now=$( (compgen -G "$work/killed/runs/*/metrics.json" || true) | wc -l)
+  done_now=$(count_done "$folder")
   # Mid-run: the runs had started (waited for above) and the sweep was not complete.
   mid_run=no
-  if [[ $done_now -lt 6 ]] && ! grep -q '"status": "complete"' "$work/killed/manifest.json"; then
+  if [[ $done_now -lt 6 ]] && ! grep -q '"status": "complete"' "$folder/manifest.json"; then
     landed=$((landed + 1)); mid_run=yes
   fi
-  echo "kill $i ${delay_ms} ms after the runs started: $done_now of 6 runs done, mid-run: $mid_run"
+  echo "kill $i ${delay_ms} ms after the runs started: $before then $done_now of 6 runs done, mid-run: $mid_run"
+  if [[ $done_now -eq 6 ]]; then
+    # Finished between kills: check it as the final folder is checked, then start a fresh one.
+    "$tbptt" run "$work/tiny.yaml" --output "$folder" --jobs 2 >/dev/null 2>&1 || fail "kill $i: a restart of the finished sweep failed"
+    compare_results valid "$folder" || fail "kill $i: the folder is not valid"
+    compare_results metrics "$work/straight" "$folder" || fail "kill $i: metrics differ from an uninterrupted sweep"
+    completed=$((completed + 1)); folder="$work/killed.$completed"
+  fi
 done
 (( landed * 2 > kills )) || fail "only $landed of $kills kills landed mid-run (one run takes about $run_ms ms)"
-"$tbptt" run "$work/tiny.yaml" --output "$work/killed" --jobs 2 >/dev/null 2>"$work/final.err" ||
+"$tbptt" run "$work/tiny.yaml" --output "$folder" --jobs 2 >/dev/null 2>"$work/final.err" ||
   { cat "$work/final.err" >&2; fail "the final restart failed"; }
-compare_results valid "$work/killed" || fail "the folder is not valid after $landed kills and a restart"
-compare_results metrics "$work/straight" "$work/killed" || fail "metrics differ from an uninterrupted sweep"
-compare_results summary "$work/straight" "$work/killed" || fail "summary differs from an uninterrupted sweep"
-echo "$landed of $kills SIGKILLs landed mid-run (a run takes about $run_ms ms); after a restart: 6 runs, each once, every file valid, metrics equal to an uninterrupted sweep"
+compare_results valid "$folder" || fail "the folder is not valid after $landed kills and a restart"
+compare_results metrics "$work/straight" "$folder" || fail "metrics differ from an uninterrupted sweep"
+compare_results summary "$work/straight" "$folder" || fail "summary differs from an uninterrupted sweep"
+echo "$landed of $kills SIGKILLs landed mid-run (a run takes about $run_ms ms); $completed sweeps finished between kills and $((completed + 1)) after the last restart: each with 6 runs, each once, every file valid, metrics equal to an uninterrupted sweep"
 echo "PASS"
