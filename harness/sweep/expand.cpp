@@ -64,7 +64,7 @@ class Assembler {
               m_.axes().axes.empty() ? "" : " (in the run " + m_.setting_of(spec.swept, true) + ")");
     const uint64_t id = id_number(run_id(spec.config));
     if (user_index_.emplace(id, static_cast<uint32_t>(users_.size())).second)
-      users_.push_back({n, baseline, has_baseline});
+      users_.push_back({n, id, baseline, has_baseline});
   }
 
   RunList finish() {
@@ -79,6 +79,7 @@ class Assembler {
     for (const auto& u : users_) {
       RunList::Entry e;
       e.combination = u.combination;
+      e.id = u.id;
       if (u.has_baseline) e.baseline_setting = baseline_index_.at(u.baseline);
       entries.push_back(e);
     }
@@ -88,6 +89,7 @@ class Assembler {
       if (user_index_.count(baselines_[i].id)) continue;  // a swept run, marked above
       RunList::Entry e;
       e.combination = baselines_[i].combination;
+      e.id = baselines_[i].id;
       e.from_baseline = e.is_baseline = true;
       entries.push_back(e);
     }
@@ -97,6 +99,7 @@ class Assembler {
  private:
   struct User {
     uint64_t combination;
+    uint64_t id;
     uint64_t baseline;  // its baseline's id (when has_baseline)
     bool has_baseline;
   };
