@@ -33,7 +33,12 @@ bool full_bptt_impossible(const RunConfig& c) {
 class Assembler {
  public:
   Assembler(std::shared_ptr<const RunMaker> maker, const WhereFilter& where)
-      : maker_(std::move(maker)), m_(*maker_), where_(where) {}
+      : maker_(std::move(maker)), m_(*maker_), where_(where) {
+    // Sized once (the product is capped, combinations.hpp): no rehash of a million ids.
+    const size_t n = static_cast<size_t>(m_.combinations().size());
+    user_index_.reserve(n);
+    if (m_.baseline().use) baseline_index_.reserve(n);
+  }
 
   void add(uint64_t n) {
     const std::vector<size_t> digits = m_.combinations().digits(n);
