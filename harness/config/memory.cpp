@@ -72,9 +72,13 @@ MemoryEstimate estimate_memory(const RunConfig& c, const TaskInfo& info, const E
 
 uint64_t memory_limit_bytes() {
   if (const uint64_t o = g_limit_override.load()) return o;
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages <= 0 || page <= 0) return UINT64_MAX;
-  return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2;
+  // Read once: sysconf(_SC_PHYS_PAGES) is a system call, and every run of a sweep is checked.
+  static const uint64_t kHalf = [] {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return UINT64_MAX;
+    return static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 2;
+  }();
+  return kHalf;
 }
 
 void set_memory_limit(uint64_t bytes) { g_limit_override.store(bytes); }

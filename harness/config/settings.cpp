@@ -1,5 +1,8 @@
 #include "harness/config/settings.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "harness/config/yaml_reader.hpp"
 
 namespace tbptt {
@@ -35,10 +38,17 @@ void apply(Settings& settings, const Assignment& a) {
 
 RunConfig build_run_config(const Settings& settings) {
   RunConfig c;
-  for (const auto& f : schema_fields()) {
-    if (f.set == nullptr) continue;
-    if (auto it = settings.find(f.path); it != settings.end()) f.set(c, it->second.value);
-  }
+  // The written settings are set in schema order (a setter may depend on an earlier one). N.B.
+  // Looked up by walking the few written settings, not the ~100 fields through the map: the sweep
+  // builds two configs per combination.
+  const std::vector<Field>& fields = schema_fields();
+  thread_local std::vector<std::pair<size_t, const Value*>> written;
+  written.clear();
+  for (const auto& [path, setting] : settings)
+    if (const Field* f = find_field(path); f != nullptr && f->set != nullptr)
+      written.emplace_back(static_cast<size_t>(f - fields.data()), &setting.value);
+  std::sort(written.begin(), written.end());
+  for (const auto& [index, value] : written) fields[index].set(c, *value);
   if (auto it = settings.find("task.kind"); it != settings.end()) c.task.kind = std::get<std::string>(it->second.value);
   const TaskKindInfo* kind = find_task_kind(c.task.kind);
   if (kind == nullptr) throw std::logic_error("build_run_config: unchecked task kind " + c.task.kind);

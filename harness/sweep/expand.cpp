@@ -33,7 +33,12 @@ bool full_bptt_impossible(const RunConfig& c) {
 class Assembler {
  public:
   Assembler(std::shared_ptr<const RunMaker> maker, const WhereFilter& where)
-      : maker_(std::move(maker)), m_(*maker_), where_(where) {}
+      : maker_(std::move(maker)), m_(*maker_), where_(where) {
+    // Sized once (the product is capped, combinations.hpp): no rehash of a million ids.
+    const size_t n = static_cast<size_t>(m_.combinations().size());
+    user_index_.reserve(n);
+    if (m_.baseline().use) baseline_index_.reserve(n);
+  }
 
   void add(uint64_t n) {
     const std::vector<size_t> digits = m_.combinations().digits(n);
@@ -64,7 +69,7 @@ class Assembler {
               m_.axes().axes.empty() ? "" : " (in the run " + m_.setting_of(spec.swept, true) + ")");
     const uint64_t id = id_number(run_id(spec.config));
     if (user_index_.emplace(id, static_cast<uint32_t>(users_.size())).second)
-      users_.push_back({n, baseline, has_baseline});
+      users_.push_back({n, id, baseline, has_baseline});
   }
 
   RunList finish() {
@@ -79,6 +84,7 @@ class Assembler {
     for (const auto& u : users_) {
       RunList::Entry e;
       e.combination = u.combination;
+      e.id = u.id;
       if (u.has_baseline) e.baseline_setting = baseline_index_.at(u.baseline);
       entries.push_back(e);
     }
@@ -88,6 +94,7 @@ class Assembler {
       if (user_index_.count(baselines_[i].id)) continue;  // a swept run, marked above
       RunList::Entry e;
       e.combination = baselines_[i].combination;
+      e.id = baselines_[i].id;
       e.from_baseline = e.is_baseline = true;
       entries.push_back(e);
     }
@@ -97,6 +104,7 @@ class Assembler {
  private:
   struct User {
     uint64_t combination;
+    uint64_t id;
     uint64_t baseline;  // its baseline's id (when has_baseline)
     bool has_baseline;
   };

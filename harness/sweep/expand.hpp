@@ -40,7 +40,7 @@ struct ExpandedSweep {
 // once), `where` (where_filter.hpp), the combinations (combinations.hpp: an index, never a list),
 // one run from its combination (run_maker.hpp), and the assembly below, which streams over the
 // combinations once (checking each run, dropping duplicates and what `where` excludes) and keeps
-// 16 bytes per run; the RunSpecs are made on demand (run_list.hpp).
+// 24 bytes per run; the RunSpecs are made on demand (run_list.hpp).
 ExpandedSweep expand_sweep(const ConfigNode& root, const Settings& base_settings);
 
 // The estimated work of a run: tokens x hidden^2 x layers x gates x (1 + 2 k2/k1), with k1 and k2

@@ -1,5 +1,5 @@
 // The run list of an expanded sweep, lazy: it holds, per run, only which combination it comes from
-// (16 bytes), and makes the RunSpec when asked (RunMaker), so that validating a million-run sweep
+// and its id (24 bytes), and makes the RunSpec when asked (RunMaker), so that validating a million-run sweep
 // does not hold a million RunConfigs. Order and contents are those expand.hpp documents.
 #pragma once
 
@@ -16,6 +16,7 @@ class RunList {
  public:
   struct Entry {
     uint64_t combination = 0;
+    uint64_t id = 0;                    // run_id as a number: listing a run does not hash it again
     uint32_t baseline_setting = kNone;  // index into baseline_settings, or kNone
     bool from_baseline = false;         // made with the baseline's settings on top
     bool is_baseline = false;           // a baseline (possibly also a swept combination)

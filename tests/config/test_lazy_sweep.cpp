@@ -3,6 +3,8 @@
 // the full-BPTT check (config/validate.hpp).
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "config_test_util.hpp"
 #include "harness/config/validate.hpp"
 #include "harness/config/yaml_reader.hpp"
@@ -104,4 +106,34 @@ TEST_CASE("full BPTT that a task cannot run is a typed outcome", "[config][sweep
   const Experiment e = from_text("task: {kind: add_stream}\ntrain: {tbptt: {k1: 10, k2: 10}}\n");
   REQUIRE(e.runs.size() == 1);
   CHECK(e.runs[0].baseline_setting.empty());
+}
+
+// A swept number shows as written, and a number the run fills in as the shortest text that reads
+// back to the same double (std::to_chars): 0.347 is "0.347", never "0.34700000000000003". That
+// longer text is a different double (347 * 0.001) and shows as itself.
+TEST_CASE("swept numbers show as the shortest text that round-trips", "[config][sweep]") {
+  CHECK(format_number(0.347) == "0.347");
+  CHECK(format_number(347 * 0.001) == "0.34700000000000003");
+  CHECK(format_number(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(format_number(1e-3) == "0.001");
+  const Experiment e = from_text(
+      "task: {kind: copy}\nsweep:\n  train.optimizer.lr: [0.347, 0.34700000000000003]\nbaseline: none\n");
+  REQUIRE(e.runs.size() == 2);
+  CHECK(e.runs[0].setting == "lr=0.347");
+  CHECK(e.runs[1].setting == "lr=0.34700000000000003");
+  CHECK(e.runs[0].id != e.runs[1].id);
+  // Not written in the run (only in the baseline): the run's own value, formatted.
+  const Experiment b = from_text(
+      "task: {kind: copy}\ntrain: {optimizer: {lr: 0.347}}\nsweep:\n  seed: [1]\nbaseline: {train.optimizer.lr: 0.25}\n");
+  REQUIRE(b.runs.size() == 2);
+  CHECK(b.runs[0].swept.at("train.optimizer.lr") == "0.347");
+  CHECK(b.runs[1].swept.at("train.optimizer.lr") == "0.25");
+}
+
+// build_run_config finds each written setting's field by path (find_field): that needs one field
+// per path.
+TEST_CASE("every schema field has its own path", "[config][sweep]") {
+  std::set<std::string> paths;
+  for (const auto& f : schema_fields()) CHECK(paths.insert(f.path).second);
+  CHECK(paths.size() > 50);
 }
