@@ -9,7 +9,12 @@
 // oneDNN's dnnl_sgemm was measured too (harness/bench/gemm_bench.cpp): on a Xeon with AVX-512 it
 // beats these kernels at the window weight gradients (dWh 159 against 130 GFLOP/s, dWx 111
 // against 83, H = 512) but allocates a packing buffer inside every call, which the training loop
-// must not do (tests/alloc); Eigen's GEMM allocates too.
+// must not do (tests/alloc); Eigen's GEMM allocates too. oneDNN 2.6's matmul primitive, with a
+// user-owned scratchpad, one primitive per shape created once and run through the C API
+// (dnnl_primitive_execute with a fixed argument array), still allocates 6-7 times inside every
+// execute (its execution context), measured with a malloc-counting probe: dWh 139, dWx 108,
+// proj 147 GFLOP/s at H = 512 (brg:avx512_core), faster than these kernels at the weight
+// gradients but not allocation-free, so it is not used.
 //
 // Invariants: the packed buffers only grow (ensure_size), so a loop over the same or smaller
 // shapes never allocates; results depend only on the shapes and values (fixed summation order),
