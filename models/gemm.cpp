@@ -180,7 +180,7 @@ void Gemm<S>::operator()(ConstView<S> A, Op opA, ConstView<S> B, Op opB, View<S>
       if (!accumulate) C.setZero();
       return;
     }
-    constexpr Index KB = PackedMatrix<S>::kInnerBlock;
+    constexpr Index KB = kInnerBlock;
     for (Index k0 = 0; k0 < k; k0 += KB) {
       const Index kl = std::min(KB, k - k0);
       // op(B) = B^T (the weight gradients dA x^T) with more than one row block: B^T is copied

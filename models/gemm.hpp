@@ -9,7 +9,12 @@
 // oneDNN's dnnl_sgemm was measured too (harness/bench/gemm_bench.cpp): on a Xeon with AVX-512 it
 // beats these kernels at the window weight gradients (dWh 159 against 130 GFLOP/s, dWx 111
 // against 83, H = 512) but allocates a packing buffer inside every call, which the training loop
-// must not do (tests/alloc); Eigen's GEMM allocates too.
+// must not do (tests/alloc); Eigen's GEMM allocates too. oneDNN 2.6's matmul primitive, with a
+// user-owned scratchpad, one primitive per shape created once and run through the C API
+// (dnnl_primitive_execute with a fixed argument array), still allocates 6-7 times inside every
+// execute (its execution context), measured with a malloc-counting probe: dWh 139, dWx 108,
+// proj 147 GFLOP/s at H = 512 (brg:avx512_core), faster than these kernels at the weight
+// gradients but not allocation-free, so it is not used.
 //
 // Invariants: the packed buffers only grow (ensure_size), so a loop over the same or smaller
 // shapes never allocates; results depend only on the shapes and values (fixed summation order),
@@ -61,6 +66,11 @@ class PackedMatrix {
 template <class S>
 class Gemm {
  public:
+  // Inner block of the window products, shorter than PackedMatrix's: a (64, 256) block of op(A)
+  // and a (256, 64) tile of op(B) stay in L2 beside each other. Measured (gemm_bench, libxsmm,
+  // Xeon AVX-512, loaded machine) against 1024: dWh 134 against 122 GFLOP/s, dWx 104 against 97,
+  // head_dW 150 against 113 at H = 512; 128 ran dWx faster still but dWh and head_dW slower.
+  static constexpr Index kInnerBlock = 256;
   // C (m, n) = op(A) op(B), or C += op(A) op(B) when accumulate.
   void operator()(ConstView<S> A, Op opA, ConstView<S> B, Op opB, View<S> C, bool accumulate);
 

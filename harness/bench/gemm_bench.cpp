@@ -1,8 +1,9 @@
 // GEMM rates at the exact shapes of an LSTM update (G = 4H gates, batch B = 32, input I = 64,
 // output O = 64, a window of T = 32 steps: n = T*B = 1024 columns), float, one thread, for each
 // backend the project can use: Eigen (the expressions the cells used), libxsmm (models/gemm.hpp)
-// and oneDNN's dnnl_sgemm (when libdnnl-dev is installed; measured only: it allocates inside
-// every call). They decide which library runs which product (models/gemm.hpp).
+// and oneDNN's dnnl_sgemm and matmul primitive (when libdnnl-dev is installed; measured only:
+// both allocate inside every call, the matmul primitive 6-7 times per execute even with a
+// user-owned scratchpad). They decide which library runs which product (models/gemm.hpp).
 //
 //   BM_Gemm/<product>/<backend>/<H>, product (C = op(A) op(B), m x n x k):
 //     step_fwd   Wh h                (G, B, H)     per step: Wh packed once per window
@@ -19,12 +20,15 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "models/gemm.hpp"
 
 #if defined(TBPTT_WITH_DNNL)
 #include <omp.h>
 #include <oneapi/dnnl/dnnl.h>
+
+#include <oneapi/dnnl/dnnl.hpp>
 #endif
 
 namespace tbptt {
@@ -86,6 +90,35 @@ void bm_gemm(benchmark::State& state, const std::string& product, const std::str
   Gemm<float> gemm;
   packed.pack(a, s.opA);
 
+#if defined(TBPTT_WITH_DNNL)
+  // The matmul primitive, created once with a caller-owned scratchpad, on the row-major view of
+  // the column-major data: C^T (n, m) = op(B)^T (n, k) op(A)^T (k, m), every operand in place.
+  using dnnl::memory;
+  dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  dnnl::stream stream(engine);
+  const memory::dim lda = A.rows(), ldb = B.rows(), ldc = C.rows();
+  const memory::desc src_d({s.n, s.k}, memory::data_type::f32,
+                           s.opB == Op::N ? memory::dims{ldb, 1} : memory::dims{1, ldb});
+  const memory::desc wei_d({s.k, s.m}, memory::data_type::f32,
+                           s.opA == Op::N ? memory::dims{lda, 1} : memory::dims{1, lda});
+  const memory::desc dst_d({s.n, s.m}, memory::data_type::f32, memory::dims{ldc, 1});
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (s.accumulate) {
+    dnnl::post_ops sum;
+    sum.append_sum(1.0f);
+    attr.set_post_ops(sum);
+  }
+  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_d, wei_d, dst_d), attr, engine);
+  std::vector<char> scratch(pd.scratchpad_desc().get_size());
+  const dnnl::matmul matmul(pd);
+  memory src(src_d, engine, const_cast<float*>(B.data())), wei(wei_d, engine, const_cast<float*>(A.data())),
+      dst(dst_d, engine, C.data()), scr(pd.scratchpad_desc(), engine, scratch.data());
+  const dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, src.get()}, {DNNL_ARG_WEIGHTS, wei.get()},
+                                  {DNNL_ARG_DST, dst.get()}, {DNNL_ARG_SCRATCHPAD, scr.get()}};
+  if (backend == "onednn_matmul") state.SetLabel(pd.impl_info_str());
+#endif
+
   auto once = [&] {
     if (backend == "eigen") {
       eigen_product(A, s.opA, B, s.opB, C, s.accumulate);
@@ -94,6 +127,10 @@ void bm_gemm(benchmark::State& state, const std::string& product, const std::str
         packed.multiply(b, c, s.accumulate);
       else
         gemm(a, s.opA, b, s.opB, c, s.accumulate);
+    } else if (backend == "onednn_matmul") {
+#if defined(TBPTT_WITH_DNNL)
+      dnnl_primitive_execute(matmul.get(), stream.get(), 4, args);
+#endif
     } else {
 #if defined(TBPTT_WITH_DNNL)
       // Row-major dnnl_sgemm on column-major data computes C^T = op(B)^T op(A)^T.
@@ -118,6 +155,7 @@ const bool registered = [] {
   if (std::string(window_gemm_backend()) == "libxsmm") backends.emplace_back("libxsmm");
 #if defined(TBPTT_WITH_DNNL)
   backends.emplace_back("onednn");
+  backends.emplace_back("onednn_matmul");
 #endif
   for (const char* product : {"step_fwd", "step_bwd", "dWh", "proj", "dWx", "head", "head_dW", "head_dh"})
     for (const auto& backend : backends) {
