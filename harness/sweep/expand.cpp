@@ -15,8 +15,6 @@
 namespace tbptt {
 namespace {
 
-uint64_t id_number(const std::string& id) { return std::stoull(id, nullptr, 16); }
-
 // The implicit full-BPTT baseline cannot run on an endless stream (or unaligned lanes): such runs
 // have no baseline. Anything else wrong with it is reported by check_run.
 bool full_bptt_impossible(const RunConfig& c) {
@@ -50,7 +48,7 @@ class Assembler {
       Settings bs = settings;
       for (const auto& b : m_.baseline().settings) apply(bs, b.assignment);
       RunSpec b = m_.spec_of(bs, true);
-      const uint64_t bid = id_number(run_id(b.config));
+      const uint64_t bid = run_id_number(b.config);
       if (!baseline_index_.count(bid) && !impossible_.count(bid)) {
         if (m_.baseline().implicit && full_bptt_impossible(b.config)) {
           impossible_.insert(bid);
@@ -67,7 +65,7 @@ class Assembler {
     if (!where_.keep(spec.swept, [&] { return m_.setting_of(spec.swept, true); })) return;
     check_run(spec.config, [&] { return m_.tree_of(digits, false); },
               m_.axes().axes.empty() ? "" : " (in the run " + m_.setting_of(spec.swept, true) + ")");
-    const uint64_t id = id_number(run_id(spec.config));
+    const uint64_t id = run_id_number(spec.config);
     if (user_index_.emplace(id, static_cast<uint32_t>(users_.size())).second)
       users_.push_back({n, id, baseline, has_baseline});
   }

@@ -95,13 +95,19 @@ std::string canonical_text(const RunConfig& c) {
   return out;
 }
 
-std::string run_id(const RunConfig& c) {
+uint64_t run_id_number(const RunConfig& c) {
   thread_local std::string text;  // reused: its capacity outlives the run
   write_canonical(c, text);
+  return hash_string(text);
+}
+
+std::string run_id_text(uint64_t number) {
   char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash_string(text)));
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(number));
   return buf;
 }
+
+std::string run_id(const RunConfig& c) { return run_id_text(run_id_number(c)); }
 
 YAML::Node resolved_run_node(const RunConfig& c) {
   YAML::Node root(YAML::NodeType::Map);

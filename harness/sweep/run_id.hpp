@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <string>
 
 #include "harness/train/run_config.hpp"
@@ -17,6 +18,10 @@ namespace tbptt {
 
 std::string canonical_text(const RunConfig& config);
 std::string run_id(const RunConfig& config);
+// The same id as its 64-bit number (what the sweep's id sets and run list keep), and back to text:
+// run_id(c) == run_id_text(run_id_number(c)).
+uint64_t run_id_number(const RunConfig& config);
+std::string run_id_text(uint64_t number);
 // The resolved configuration as YAML (seed, task, model, train, eval, run.threads_per_run), every
 // key present, in schema order; run_config_from_yaml reads it back to the same RunConfig.
 YAML::Node resolved_run_node(const RunConfig& config);

@@ -1,7 +1,5 @@
 #include "harness/sweep/run_list.hpp"
 
-#include <cstdio>
-
 #include "harness/sweep/expand.hpp"
 #include "harness/sweep/run_id.hpp"
 
@@ -15,9 +13,7 @@ RunSpec RunList::at(size_t i) const {
   const Entry& e = entries_.at(i);
   RunSpec spec = maker_->spec_of(maker_->settings_of(maker_->combinations().digits(e.combination), e.from_baseline),
                                  e.is_baseline);
-  char id[17];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(e.id));
-  spec.id = id;
+  spec.id = run_id_text(e.id);
   spec.cost = run_cost(spec.config);
   spec.baseline_setting = e.is_baseline ? spec.setting
                           : e.baseline_setting == kNone ? std::string()
