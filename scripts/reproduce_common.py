@@ -36,13 +36,15 @@ class Context:
     jobs: int
     quick: bool           # reduced size, for development and tests: the checks may fail
     fresh: bool = False   # move earlier results of a changed experiment aside instead of refusing
+    variant: tuple = ()   # KEY=VALUE settings added to every experiment (scripts/reproduce --set)
 
     def run_experiment(self, experiment, sets=(), subdir=None):
         """Runs (or resumes) experiments/paper/<experiment> and returns its runs' metrics.json."""
         out_dir = self.out / (subdir or pathlib.Path(experiment).stem)
         cmd = [self.tbptt, "run", str(ROOT / "experiments/paper" / experiment), "--output", str(out_dir),
                "--jobs", str(self.jobs)]
-        for s in sets:
+        # The variant's settings come last, so that they override the reproduction's own.
+        for s in list(sets) + list(self.variant):
             cmd += ["--set", s]
         if self.fresh:
             cmd.append("--fresh")

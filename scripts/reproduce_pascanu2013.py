@@ -77,38 +77,44 @@ def check(data):
 
 
 def plot(data, out_stem):
+    """Left: each run's final held-out error rate (what "solved" reads), the blown-up runs drawn at
+    the top; right: each run's gradient-norm spike. One dot per run, the clip settings side by side."""
     plt = common.pyplot()
+    from matplotlib.ticker import LogLocator, ScalarFormatter
     rows = data["rows"]
     lrs = sorted({r["lr"] for r in rows})
     clips = ["off", "10", "1"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.5, 3.9))
     width = 0.25
     for j, clip in enumerate(clips):
-        rs = [[r for r in rows if r["lr"] == lr and r["clip"] == clip] for lr in lrs]
-        x = [i + (j - 1) * width for i in range(len(lrs))]
-        ax1.bar(x, [sum(solved(r) for r in g) for g in rs], width, label=f"clip {clip}")
-        ax1.bar(x, [sum(blew_up(r) for r in g) for g in rs], width, bottom=[sum(solved(r) for r in g) for g in rs],
-                color="none", edgecolor=f"C{j}", hatch="//")
-        for i, g in enumerate(rs):
-            # The counts in words too: a bar of height 0 draws nothing.
-            ax1.text(x[i], sum(solved(r) or blew_up(r) for r in g) + 0.1,
-                     f"{sum(solved(r) for r in g)}s\n{sum(blew_up(r) for r in g)}b", ha="center", va="bottom",
-                     fontsize=7, color=f"C{j}")
-            ax2.scatter([x[i]] * len(g), [max(spike(r), 1e-1) for r in g], color=f"C{j}", s=12)
-    ax1.set_xticks(range(len(lrs)))
-    ax1.set_xticklabels([f"lr {lr}" for lr in lrs])
-    ax1.set_ylim(0, 5.5)
-    ax1.set_ylabel("runs of 5: solved (s, filled), blown up (b, hatched)")
-    ax1.legend(fontsize=8)
+        for i, lr in enumerate(lrs):
+            g = [r for r in rows if r["lr"] == lr and r["clip"] == clip]
+            x = i + (j - 1) * width
+            ok = [r for r in g if not blew_up(r)]
+            ax1.scatter([x] * len(ok), [r["error_rate"] for r in ok], color=f"C{j}", s=12,
+                        label=f"clip {clip}" if i == 0 else None)
+            up = [r for r in g if blew_up(r)]
+            ax1.scatter([x] * len(up), [1.02] * len(up), color=f"C{j}", marker="x", s=30)
+            # The counts in words: several runs can share a dot.
+            ax1.text(x, 0.9, f"{sum(solved(r) for r in g)}s\n{len(up)}b", ha="center", va="top", fontsize=7,
+                     color=f"C{j}")
+            ax2.scatter([x] * len(g), [max(spike(r), 1e-1) for r in g], color=f"C{j}", s=12)
+    ax1.axhline(0.01, color="gray", ls="--", lw=0.8)
+    ax1.text(len(lrs) - 0.5, 0.015, "solved below 0.01", ha="right", va="bottom", fontsize=7, color="gray")
+    ax1.set_ylim(0, 1.06)
+    ax1.set_ylabel("final held-out error rate\n(x at the top: blown up)")
+    ax1.set_title("solved (s) and blown-up (b) runs of 5", fontsize=9)
+    ax1.legend(fontsize=8, loc="center right")
     ax2.set_yscale("log")
-    from matplotlib.ticker import LogLocator, ScalarFormatter
     ax2.yaxis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
     ax2.yaxis.set_major_formatter(ScalarFormatter())
     ax2.yaxis.set_minor_formatter(plt.NullFormatter())
     ax2.axhline(10, color="gray", ls="--", lw=0.8)
-    ax2.set_xticks(range(len(lrs)))
-    ax2.set_xticklabels([f"lr {lr}" for lr in lrs])
     ax2.set_ylabel("max / median gradient norm")
+    ax2.set_title("spikes (before clipping); dashed: 10", fontsize=9)
+    for ax in (ax1, ax2):
+        ax.set_xticks(range(len(lrs)))
+        ax.set_xticklabels([f"lr {lr}" for lr in lrs])
     fig.suptitle("adding (pascanu), L = 50, tanh RNN 50, rho(W_hh) = 0.95, SGD, batch 20, full BPTT "
-                 "(one dot per run)")
+                 "(one dot per run)", fontsize=10)
     common.save_figure(fig, out_stem)

@@ -324,7 +324,7 @@ std::vector<Field> make_fields() {
   f.push_back(bind(ranged(field("eval.every_tokens", VT::integer, "tokens (steps x lanes) between evaluations (and always at the end)"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.every_tokens = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.every_tokens)); }));
-  f.push_back(bind(ranged(field("eval.sequences", VT::integer, "held-out sequences per evaluation"), 1, kMaxCount),
+  f.push_back(bind(ranged(field("eval.sequences", VT::integer, "held-out sequences per evaluation for episodic tasks (a stream task's held-out set is set by its own parameters, task.eval_lanes and task.eval_steps or its corpus split)"), 1, kMaxCount),
                    [](RunConfig& c, const Value& v) { c.eval.sequences = as_int(v); },
                    [](const RunConfig& c) { return Value(static_cast<int64_t>(c.eval.sequences)); }));
   f.push_back(bind(field("eval.metric", VT::string, "default of report.metric (empty: the task's score metric)"),

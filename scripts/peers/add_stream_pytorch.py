@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch peer of the add_stream reproduction: TBPTT(n, n) of a tanh nn.RNN on the coin task.
+"""PyTorch peer of the add_stream reproduction: TBPTT(k1, n) of a tanh nn.RNN on the coin task.
 
-An independent cross-check of `tbptt run experiments/paper/marschall2020_add_stream.yaml` for the
-chunked style: does TBPTT(n, n) reach a plateau below the one its window allows? The task is
+An independent cross-check of `tbptt run experiments/paper/marschall2020_add_stream.yaml`: does
+TBPTT(n, n) or TBPTT(1, n) reach a plateau below the one its window allows? The task is
 tbptt-bench's add_stream (Pitis 2016), rebuilt here from its description:
   each lane is an endless stream of fair bits x_t, fed as the pair (x_t, 1 - x_t); the label y_t is
   1 with probability 0.5 + 0.5 x_{t-t1} - 0.25 x_{t-t2}; the first max(t1, t2) steps of a lane
@@ -10,14 +10,19 @@ tbptt-bench's add_stream (Pitis 2016), rebuilt here from its description:
   the loss: cross-entropy, the mean over a chunk's masked steps x lanes (loss_reduction: mean);
   held out: --eval-lanes lanes of --eval-steps / --eval-lanes steps from a zero state, a fresh
   stream with a seed of its own (tbptt's defaults: 16 lanes, 10,000 steps).
-Training: TBPTT(n, n): one update per chunk of n steps, the state carried by value (detached)
-across chunks, never reset; Adam (PyTorch defaults but the rate), global-norm clipping.
+Training: TBPTT(k1, n) (k1 defaults to n, the chunked style): one update per chunk of k1 steps,
+the state carried by value (detached) across chunks, never reset; Adam (PyTorch defaults but the
+rate), global-norm clipping. With k1 < n the update back-propagates the chunk's losses through
+the last n steps: the window is re-run from its stored (detached) first state with the current
+weights, which is tbptt's `recompute: true` (DESIGN.md section 1); the carried state is the one
+of the forward pass, as in tbptt.
 PyTorch's initialisation (U(-1/sqrt(H), 1/sqrt(H)), as tbptt's `uniform` scheme).
 
 Prints a JSON line: the final held-out loss and the three plateau levels (no memory, lag t1, both).
 
 Usage:
   /usr/bin/python3 scripts/peers/add_stream_pytorch.py --n 6 --tokens 1000000 --seed 1
+  /usr/bin/python3 scripts/peers/add_stream_pytorch.py --k1 1 --n 3 --seed 2   # TBPTT(1, 3)
 """
 
 import argparse
@@ -30,7 +35,8 @@ import time
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--n", type=int, default=6, help="TBPTT(n, n)")
+    p.add_argument("--n", type=int, default=6, help="k2: the window, TBPTT(k1, n)")
+    p.add_argument("--k1", type=int, default=None, help="steps per update, 1 .. n (default n)")
     p.add_argument("--t1", type=int, default=3)
     p.add_argument("--t2", type=int, default=8)
     p.add_argument("--hidden", type=int, default=32)
@@ -42,6 +48,10 @@ def parse_args(argv=None):
     p.add_argument("--eval-lanes", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
+    if args.k1 is None:
+        args.k1 = args.n
+    if not 1 <= args.k1 <= args.n:
+        p.error(f"--k1 must be within 1 .. --n ({args.n}), got {args.k1}")
     for name in ("n", "t1", "t2", "hidden", "batch", "tokens", "eval_steps", "eval_lanes"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
@@ -97,22 +107,40 @@ def main(argv=None):
     opt = torch.optim.Adam(params, lr=a.lr)
     xent = torch.nn.functional.cross_entropy
 
-    def masked_loss(x, y, mask, state):
+    def masked_loss(x, y, mask, state, last=None):
+        """The mean loss of the last `last` steps of x (all by default) run from `state`."""
         out, state = rnn(x, state)
+        if last is not None:
+            out = out[-last:]
         per = xent(head(out).reshape(-1, 2), y.reshape(-1), reduction="none")
         m = mask.reshape(-1)
         return (per * m).sum() / m.sum().clamp(min=1), m.sum(), state
 
     start = time.process_time()
     train = CoinStream(torch, a, a.batch, 1000 + a.seed)
-    state, updates = None, 0
-    for _ in range(a.tokens // (a.batch * a.n)):
-        x, y, mask = train.next(a.n)
-        if mask.sum() == 0:  # the warm-up steps of the stream: no loss, but the state advances
+    state, updates = torch.zeros(1, a.batch, a.hidden), 0
+    window_x, window_h = [], []  # the last n inputs and the (detached) state before each
+    for _ in range(a.tokens // (a.batch * a.k1)):
+        x, y, mask = train.next(a.k1)
+        start_h = state
+        if a.k1 < a.n:
+            # The forward pass of the chunk, step by step, to store each step's first state.
             with torch.no_grad():
-                _, state = rnn(x, state)
+                for t in range(a.k1):
+                    window_x.append(x[t:t + 1])
+                    window_h.append(state)
+                    _, state = rnn(x[t:t + 1], state)
+            del window_x[:-a.n], window_h[:-a.n]
+            start_h = window_h[0]
+        if mask.sum() == 0:  # the warm-up steps of the stream: no loss, but the state advances
+            if a.k1 == a.n:
+                with torch.no_grad():
+                    _, state = rnn(x, state)
             continue
-        loss, _, state = masked_loss(x, y, mask, state)
+        if a.k1 == a.n:
+            loss, _, state = masked_loss(x, y, mask, start_h)
+        else:
+            loss, _, _ = masked_loss(torch.cat(window_x), y, mask, start_h, last=a.k1)
         opt.zero_grad()
         loss.backward()
         if a.clip > 0:
@@ -125,7 +153,7 @@ def main(argv=None):
         x, y, mask = held.next(-(-a.eval_steps // a.eval_lanes))
         loss, _, _ = masked_loss(x, y, mask, None)
     none, t1, both = levels(a)
-    print(json.dumps({"k1": a.n, "k2": a.n, "seed": a.seed, "updates": updates, "held_out_loss": loss.item(),
+    print(json.dumps({"k1": a.k1, "k2": a.n, "seed": a.seed, "updates": updates, "held_out_loss": loss.item(),
                       "no_memory": none, "t1_only": t1, "both": both,
                       "cpu_seconds": time.process_time() - start}))
     return 0

@@ -81,7 +81,7 @@ double worst_error(const Case& c, uint64_t seed) {
 }  // namespace
 
 TEST_CASE("TBPTT(k1, k2) equals the naive reference for every cell, depth and window", "[tbptt][reference]") {
-  const std::vector<std::pair<Index, Index>> windows = {{3, 2}, {3, 3}, {3, 5}, {3, 7}, {2, 5}, {4, 1}, {3, 0}, {0, 0}, {0, 4}};
+  const std::vector<std::pair<Index, Index>> windows = {{3, 2}, {3, 3}, {3, 5}, {3, 7}, {2, 5}, {4, 1}, {1, 1}, {1, 4}, {3, 0}, {0, 0}, {0, 4}};
   double worst = 0;
   int cases = 0;
   for (const std::string& cell : scheme_init_cell_names())  // standard Wx, Wh, b cells
