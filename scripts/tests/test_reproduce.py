@@ -9,6 +9,7 @@ passing data is drawn too, so that plot() runs. No engine is run: seconds, not m
 import copy
 import math
 import pathlib
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -239,6 +240,41 @@ class CheckLogic(unittest.TestCase):
         self.assertAlmostEqual(a, 1)
         self.assertAlmostEqual(b, 2)
         self.assertAlmostEqual(r2, 1)
+
+
+class Variant(unittest.TestCase):
+    """scripts/reproduce --set: passed to the engine after the reproduction's own settings, and
+    never written to the reference."""
+
+    SCRIPT = pathlib.Path(__file__).resolve().parent.parent / "reproduce"
+
+    def reproduce(self, *args):
+        return subprocess.run([sys.executable, str(self.SCRIPT), *args], capture_output=True, text=True)
+
+    def test_refused_with_reference(self):
+        done = self.reproduce("bias", "--set", "model.hidden=8", "--reference")
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("never written to the reference", done.stderr)
+
+    def test_needs_key_and_value(self):
+        for bad in ("model.hidden", "=8"):
+            done = self.reproduce("bias", "--set", bad)
+            self.assertEqual(done.returncode, 2, bad)
+            self.assertIn("expects KEY=VALUE", done.stderr)
+
+    def test_variant_comes_after_the_reproductions_own_settings(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            argv_file = pathlib.Path(tmp) / "argv"
+            engine = pathlib.Path(tmp) / "tbptt"
+            # A stand-in engine that records its arguments one per line and runs nothing.
+            engine.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > {argv_file}\n")
+            engine.chmod(0o755)
+            ctx = common.Context(tbptt=str(engine), out=pathlib.Path(tmp), jobs=1, quick=False,
+                                 variant=("model.hidden=4", "train.tokens=10"))
+            self.assertEqual(ctx.run_experiment("x.yaml", ["train.tokens=5"]), [])
+            argv = argv_file.read_text().splitlines()
+            sets = [argv[i + 1] for i, a in enumerate(argv) if a == "--set"]
+            self.assertEqual(sets, ["train.tokens=5", "model.hidden=4", "train.tokens=10"])
 
 
 if __name__ == "__main__":
