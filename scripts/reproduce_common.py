@@ -64,6 +64,23 @@ def load_runs(out_dir):
     return [json.loads(p.read_text()) for p in sorted(pathlib.Path(out_dir).glob("runs/*/metrics.json"))]
 
 
+def model_text(out_dir):
+    """The model of the runs in out_dir, from the first run's resolved config.yaml, in words
+    (e.g. "LSTM 128, forget bias 1"): what a figure names, the variant's model included."""
+    import yaml  # python3-yaml (scripts/setup.sh)
+    configs = sorted(pathlib.Path(out_dir).glob("runs/*/config.yaml"))
+    if not configs:
+        return ""
+    model = yaml.safe_load(configs[0].read_text()).get("model", {})
+    text = f"{str(model.get('cell', '?')).upper()} {model.get('hidden', '?')}"
+    if model.get("layers", 1) != 1:
+        text += f" x {model['layers']} layers"
+    forget_bias = model.get("init", {}).get("forget_bias", 0)
+    if model.get("cell") == "lstm" and forget_bias:
+        text += f", forget bias {forget_bias:g}"
+    return text
+
+
 def select(runs, **swept):
     """The runs whose swept values (as text) equal the given ones; keys use '_' for '.'."""
     want = {k.replace("__", "."): str(v) for k, v in swept.items()}

@@ -7,6 +7,8 @@ delay + 2 * length. The baseline is the task's chance loss, length * ln(symbols)
 (delay + 2 * length) nats per step: blanks, then a uniform guess.
 """
 
+import pathlib
+
 import reproduce_common as common
 
 NAME = "copy"
@@ -27,7 +29,8 @@ def run(ctx):
                      "loss": common.final(r, "loss"), "accuracy": common.final(r, "accuracy"),
                      "chance_loss": common.final(r, "chance_loss"),
                      "seconds_per_update": common.final(r, "cpu_seconds") / updates if updates else None})
-    return {"delay": DELAY, "length": 10, "rows": rows}
+    return {"delay": DELAY, "length": 10, "rows": rows,
+            "model": common.model_text(ctx.out / pathlib.Path(EXPERIMENT).stem)}
 
 
 def order(row):
@@ -94,5 +97,6 @@ def plot(data, out_stem):
         ax.set_xticks(range(len(names)))
         ax.set_xticklabels(names, rotation=20, fontsize=8)
         ax.set_ylabel(ylabel, fontsize=9)
-    fig.suptitle(f"copy, delay {data['delay']}, length {data['length']}: one dot per seed, equal token budgets")
+    model = f"{data['model']}, " if data.get("model") else ""
+    fig.suptitle(f"copy, delay {data['delay']}, length {data['length']}, {model}one dot per seed, equal token budgets")
     common.save_figure(fig, out_stem)

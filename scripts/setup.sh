@@ -15,7 +15,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make libeigen3-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-          catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-torch
+          catch2 libbenchmark-dev python3 python3-numpy python3-matplotlib python3-yaml python3-torch
           bible-kjv git openmpi-bin libopenmpi-dev slurm-wlm munge
           libxsmm-dev libdnnl-dev)  # libxsmm: the float products; oneDNN: its peer
 
